@@ -1,0 +1,205 @@
+"""Site definitions: the `Site` dataclass and loading `sites/*.toml` with clear errors.
+
+A site file is data an operator edits, so every mistake must come back as one
+sentence naming the file and the key (`SiteConfigError`), never a traceback.
+The same keys arrive as strings from `scrapy crawl news -a key=value`, so one
+coercion path serves both (lists comma-separated, booleans as true/false).
+
+Settings read by callers: `AGGREGATOR_SITES_DIR` (where the TOML files live).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
+RENDER_JS_VALUES = (False, True, "all")
+
+
+class SiteConfigError(ValueError):
+    """A site definition is invalid; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One news site, as configured in `sites/<name>.toml` or by `-a` arguments."""
+
+    name: str
+    """snake_case name: file name, spider name and `articles.site`."""
+    start_urls: tuple[str, ...]
+    """Listing pages to start from."""
+    allowed_domains: tuple[str, ...] = ()
+    """Hosts the crawl may visit (subdomains included); default: the start URLs' hosts."""
+    enabled: bool = True
+    """False keeps the site out of `scrapy crawlall`."""
+    timezone: str = "UTC"
+    """IANA zone for dates printed without an offset."""
+    languages: tuple[str, ...] = ()
+    """ISO 639-1 codes of the site's languages; empty means detect."""
+    render_js: bool | str = False
+    """False, True (render listing pages with a browser) or "all" (articles too)."""
+    feeds: tuple[str, ...] = ()
+    """RSS/Atom feed URLs; empty means discover them."""
+    sitemaps: tuple[str, ...] = ()
+    """News sitemap URLs; empty means discover them from robots.txt."""
+    max_pages: int = 3
+    """How many listing pages to follow per start URL (1 = only the start page)."""
+    selectors: Mapping[str, str] = field(default_factory=dict)
+    """Optional CSS/XPath selectors per article field, tried before anything generic."""
+    checks: Mapping[str, Any] = field(default_factory=dict)
+    """Per-site overrides of health-check thresholds."""
+    source: str = "<arguments>"
+    """Where the definition came from, for error messages."""
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_LIST_KEYS = ("start_urls", "allowed_domains", "languages", "feeds", "sitemaps")
+_KNOWN_KEYS = frozenset(
+    {
+        "start_urls",
+        "allowed_domains",
+        "enabled",
+        "timezone",
+        "languages",
+        "render_js",
+        "feeds",
+        "sitemaps",
+        "max_pages",
+        "selectors",
+        "checks",
+    }
+)
+
+
+def _fail(source: str, key: str, problem: str) -> SiteConfigError:
+    return SiteConfigError(f"{source}: key '{key}': {problem}")
+
+
+def _as_list(source: str, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = [part.strip() for part in value.split(",")]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise _fail(source, key, f"expected a list of strings, got {type(value).__name__}")
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise _fail(source, key, f"expected strings, got {item!r}")
+        if item:
+            out.append(item)
+    return tuple(out)
+
+
+def _as_bool(source: str, key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"true", "1", "yes", "false", "0", "no"}:
+        return value.lower() in {"true", "1", "yes"}
+    raise _fail(source, key, f"expected true or false, got {value!r}")
+
+
+def _check_url(source: str, key: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise _fail(source, key, f"{url!r} is not an absolute http(s) URL")
+
+
+def _render_js(source: str, value: Any) -> bool | str:
+    if isinstance(value, str) and value.lower() in {"true", "false"}:
+        return value.lower() == "true"
+    if isinstance(value, str) and value.lower() == "all":
+        return "all"
+    if isinstance(value, bool):
+        return value
+    raise _fail(source, "render_js", f'expected false, true or "all", got {value!r}')
+
+
+def _mapping(source: str, key: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(source, key, f"expected a table, got {type(value).__name__}")
+    return dict(value)
+
+
+def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>") -> Site:
+    """Validate one definition (from TOML or `-a` strings) and return a `Site`."""
+    if not NAME_RE.match(name):
+        raise _fail(source, "name", f"{name!r} must be snake_case (a-z, 0-9, _)")
+    unknown = sorted(set(raw) - _KNOWN_KEYS)
+    if unknown:
+        raise _fail(source, unknown[0], f"unknown key; known keys: {', '.join(sorted(_KNOWN_KEYS))}")
+    if "start_urls" not in raw:
+        raise _fail(source, "start_urls", "missing (a list of listing-page URLs)")
+    lists = {key: _as_list(source, key, raw[key]) for key in _LIST_KEYS if key in raw}
+    start_urls = lists["start_urls"]
+    if not start_urls:
+        raise _fail(source, "start_urls", "must name at least one URL")
+    for key in ("start_urls", "feeds", "sitemaps"):
+        for url in lists.get(key, ()):
+            _check_url(source, key, url)
+    allowed = lists.get("allowed_domains") or tuple(
+        dict.fromkeys(urlsplit(url).hostname or "" for url in start_urls)
+    )
+    languages = tuple(code.lower() for code in lists.get("languages", ()))
+    for code in languages:
+        if not LANGUAGE_RE.match(code):
+            raise _fail(source, "languages", f"{code!r} is not an ISO 639-1 code such as 'en'")
+    timezone = raw.get("timezone", "UTC")
+    try:
+        if not isinstance(timezone, str):
+            raise TypeError
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, TypeError, ValueError):
+        raise _fail(source, "timezone", f"{timezone!r} is not an IANA zone such as 'Europe/Madrid'")
+    max_pages = raw.get("max_pages", 3)
+    try:
+        max_pages = int(max_pages)
+        if max_pages < 1 or isinstance(raw.get("max_pages"), bool):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise _fail(source, "max_pages", f"expected a whole number >= 1, got {raw.get('max_pages')!r}")
+    return Site(
+        name=name,
+        start_urls=start_urls,
+        allowed_domains=allowed,
+        enabled=_as_bool(source, "enabled", raw.get("enabled", True)),
+        timezone=timezone,
+        languages=languages,
+        render_js=_render_js(source, raw.get("render_js", False)),
+        feeds=lists.get("feeds", ()),
+        sitemaps=lists.get("sitemaps", ()),
+        max_pages=max_pages,
+        selectors=_mapping(source, "selectors", raw.get("selectors", {})),
+        checks=_mapping(source, "checks", raw.get("checks", {})),
+        source=source,
+    )
+
+
+def load_site_file(path: Path) -> Site:
+    """Read and validate one `sites/<name>.toml`."""
+    source = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteConfigError(f"{source}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SiteConfigError(f"{source}: cannot be read: {exc}") from None
+    return build_site(path.stem, raw, source=source)
+
+
+def load_sites(directory: Path) -> dict[str, Site]:
+    """Every `*.toml` in `directory`, by name; a missing directory means no sites."""
+    if not directory.is_dir():
+        return {}
+    return {site.name: site for site in map(load_site_file, sorted(directory.glob("*.toml")))}
