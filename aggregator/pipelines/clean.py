@@ -1,0 +1,96 @@
+"""Second pipeline: normalise text, pick the canonical URL, hash the body.
+
+Text is NFC-normalised with collapsed whitespace; the body keeps one blank
+line between paragraphs. A page's declared canonical URL is trusted only when
+it points to the same site and not to its home page (sites that declare their
+home page as every article's canonical would otherwise merge all articles).
+The content hash is over the case-folded words of the body, so re-wrapped or
+re-spaced copies hash alike.
+
+Settings: `AGGREGATOR_MAX_TITLE_LENGTH`.
+Stats: `aggregator/clean/canonical_rejected`, `aggregator/clean/title_truncated`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Self
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from aggregator.items import ArticleItem
+from aggregator.urls import canonical_url, registered_host
+
+_SPACES = re.compile(r"[^\S\n]+")
+_WORDS = re.compile(r"\w+")
+
+
+def normalise_line(text: str) -> str:
+    """NFC, one space between words, no surrounding space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).replace("\n", " ")).strip()
+
+
+def normalise_body(text: str) -> str:
+    """Paragraphs normalised one by one and joined by exactly one blank line."""
+    paragraphs = (normalise_line(p) for p in re.split(r"\n\s*\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def content_hash(body: str) -> str:
+    """SHA-256 over the case-folded words of `body`, separated by single spaces."""
+    words = " ".join(_WORDS.findall(body.casefold()))
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def choose_canonical(response_url: str, declared: str | None) -> tuple[str, bool]:
+    """The canonical form of the article's URL, and whether `declared` was rejected."""
+    if declared:
+        same_site = registered_host(declared) == registered_host(response_url)
+        if same_site and urlsplit(declared).path.strip("/"):
+            return canonical_url(declared), False
+    return canonical_url(response_url), bool(declared)
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        clean = normalise_line(value)
+        if clean and clean.casefold() not in seen:
+            seen[clean.casefold()] = clean
+    return list(seen.values())
+
+
+class CleanArticlePipeline:
+    """Normalise every text field and fill `canonical_url` and `content_hash`."""
+
+    def __init__(self, stats: StatsCollector, max_title_length: int) -> None:
+        self.stats = stats
+        self.max_title_length = max_title_length
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(crawler.stats, crawler.settings.getint("AGGREGATOR_MAX_TITLE_LENGTH", 1000))
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        title = normalise_line(item.title or "")
+        if len(title) > self.max_title_length:
+            cut = title[: self.max_title_length + 1]
+            title = cut.rsplit(" ", 1)[0] if " " in cut else cut[:-1]
+            self.stats.inc_value("aggregator/clean/title_truncated")
+        item.title = title
+        item.body = normalise_body(item.body or "")
+        item.summary = normalise_line(item.summary) if item.summary else None
+        item.category = normalise_line(item.category) if item.category else None
+        item.authors = _unique(item.authors)
+        item.tags = _unique(item.tags)
+        item.canonical_url, rejected = choose_canonical(item.url, item.canonical_url)
+        if rejected:
+            self.stats.inc_value("aggregator/clean/canonical_rejected")
+        item.url_forms = list(dict.fromkeys([*item.url_forms, item.url]))
+        item.content_hash = content_hash(item.body)
+        return item

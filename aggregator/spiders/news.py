@@ -1,0 +1,125 @@
+"""The generic news spider: listing pages, their pagination, and the articles they link.
+
+`scrapy crawl news -a url=<listing URL>` crawls any site with no configuration;
+every `sites/*.toml` becomes a subclass bound to its `Site` (see `loader.py`).
+The spider only navigates: extraction is `aggregator.extract`, dates and
+storage are pipelines. It stamps each article with `fetched_at` and carries
+the listing teaser (title, raw date) to the article it leads to.
+
+Settings: `AGGREGATOR_CLOCK`.
+Stats: `aggregator/spider/listing_pages`, `aggregator/spider/listing_without_links`,
+`aggregator/spider/articles`, `aggregator/spider/not_article`,
+`aggregator/spider/not_html`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar, Self
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse, Response
+
+from aggregator.clock import Clock, get_clock, utcnow
+from aggregator.extract import extract_article, extract_listing
+from aggregator.items import ArticleItem, ListingEntry
+from aggregator.sites import Site, build_site
+from aggregator.urls import registered_host
+
+
+def site_name_for(url: str) -> str:
+    """A snake_case site name from a URL's host ("www.el-pais.com" -> "el_pais_com")."""
+    name = re.sub(r"[^a-z0-9]+", "_", registered_host(url)).strip("_")
+    return name if re.match(r"^[a-z]", name) else f"site_{name or 'unknown'}"
+
+
+class NewsSpider(Spider):
+    """Crawl listing pages and the articles they link to, for one site."""
+
+    name = "news"
+    #: Set on the per-site subclasses that the loader builds from `sites/*.toml`.
+    site_definition: ClassVar[Site | None] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        site = self.site_definition or self._site_from_arguments(kwargs)
+        super().__init__(*args)
+        self.site: Site = site
+        self.allowed_domains = list(site.allowed_domains)
+        self.clock: Clock = utcnow
+
+    @staticmethod
+    def _site_from_arguments(arguments: dict[str, Any]) -> Site:
+        raw = dict(arguments)
+        url = raw.pop("url", None)
+        if url:
+            raw["start_urls"] = url
+        first_url = str(raw.get("start_urls", "")).split(",")[0].strip()
+        name = raw.pop("site", None) or site_name_for(first_url)
+        return build_site(name, raw, source="scrapy crawl news -a")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.clock = get_clock(crawler.settings)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.site.start_urls:
+            yield self.listing_request(url, depth=1)
+
+    def listing_request(self, url: str, *, depth: int) -> Request:
+        """A request for one listing page, `depth` pages deep in its pagination."""
+        return Request(url, callback=self.parse_listing, cb_kwargs={"depth": depth})
+
+    def article_request(self, entry: ListingEntry) -> Request:
+        """A request for the article an entry links to, carrying the entry."""
+        return Request(entry.url, callback=self.parse_article, cb_kwargs={"entry": entry})
+
+    def _inc(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"aggregator/spider/{key}")
+
+    def parse_listing(self, response: Response, depth: int = 1) -> Iterator[Request]:
+        """Follow every article link of a listing page, then its next page."""
+        if not isinstance(response, HtmlResponse):
+            self._inc("not_html")
+            return
+        self._inc("listing_pages")
+        page = extract_listing(response, self.site.selectors)
+        if not page.entries:
+            self._inc("listing_without_links")
+            self.logger.warning("Listing page %s has no article links", response.url)
+        for entry in page.entries:
+            yield self.article_request(entry)
+        if page.next_page and depth < self.site.max_pages:
+            yield self.listing_request(page.next_page, depth=depth + 1)
+
+    def parse_article(
+        self, response: Response, entry: ListingEntry | None = None
+    ) -> Iterator[ArticleItem]:
+        """Extract one article and stamp it with the site, fetch time and teaser."""
+        fetched_at = self.clock()
+        if not isinstance(response, HtmlResponse):
+            self._inc("not_html")
+            return
+        item = extract_article(response, self.site.selectors)
+        if item is None:
+            self._inc("not_article")
+            return
+        self._inc("articles")
+        item.site = self.site.name
+        item.fetched_at = fetched_at
+        if entry is not None:
+            item.teaser_title = entry.title
+            item.teaser_published_raw = entry.published_raw
+            item.teaser_source = entry.source if entry.published_raw else None
+        forms = [
+            entry.url if entry else None,
+            *response.meta.get("redirect_urls", []),
+            response.url,
+            item.canonical_url,
+        ]
+        item.url_forms = list(dict.fromkeys(form for form in forms if form))
+        yield item

@@ -1,0 +1,1 @@
+"""Persistence: typed SQLAlchemy models, the UTC type, all SQL, Alembic migrations."""

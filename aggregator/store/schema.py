@@ -1,0 +1,108 @@
+"""Creating engines and keeping the schema at Alembic's head.
+
+`open_engine` applies the per-backend connection settings (SQLite: WAL,
+foreign keys, a busy timeout so two processes can share one file).
+`prepare_schema` upgrades an empty database by itself (DESIGN contract 3) and
+refuses a database whose schema is behind or ahead of the code, naming the
+command that fixes it. `drift` compares the models with the live schema.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+from aggregator.store.models import Base
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class SchemaError(RuntimeError):
+    """The database schema does not match the code; the message says what to run."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for any SQLAlchemy URL, with this project's connection settings."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic configuration pointing at the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        config.set_main_option(
+            "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        )
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped with the code."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations are packaged"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run migrations up to `revision` on `engine`."""
+    config = alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def prepare_schema(engine: Engine) -> str:
+    """Upgrade an empty database; refuse one that is behind or unknown. Returns what was done."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return "current"
+    if current is None and not inspect(engine).get_table_names():
+        upgrade(engine)
+        return "created"
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is None or current in known:
+        raise SchemaError(
+            f"the database schema is at {current or 'an unversioned state'}, the code expects "
+            f"{head}: run `scrapy db upgrade` first"
+        )
+    raise SchemaError(f"the database schema is at {current}, newer than this code ({head})")
+
+
+def drift(engine: Engine) -> list[Any]:
+    """Differences between the models and the live schema (empty when in step)."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))

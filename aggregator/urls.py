@@ -1,0 +1,109 @@
+"""Pure URL helpers: one canonical form per article URL.
+
+The same article is linked as `/a/?utm_source=x`, `/a`, `HTTP://Site/a/#top` and
+as its AMP twin; `canonical_url` maps all of them to one string, which is the
+identity the dedup pipeline and the `articles.url` column use. w3lib does the
+RFC-level work (percent-encoding, dot segments, query order); this module adds
+the news-specific rules: tracking parameters, trailing slashes, default ports,
+AMP variants.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+# Parameters that identify a campaign or a click, never a page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ocid",
+        "cmpid",
+        "ncid",
+        "sr_share",
+        "smid",
+        "ref_src",
+        "ref_url",
+        "share",
+        "amp",
+        "outputtype",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "ga_", "itm_")
+
+_AMP_PATH = re.compile(r"(?:/amp/?$|\.amp(?=\.html?$|$)|/amp(?=/[^/]+/?$))")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_tracking_param(name: str) -> bool:
+    """True for query parameters that never change which page is served."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def strip_tracking(url: str) -> str:
+    """Remove tracking parameters and the fragment, keep everything else as is."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def _strip_amp(host: str, path: str) -> tuple[str, str]:
+    if host.startswith("amp."):
+        host = host[4:]
+    path = _AMP_PATH.sub("", path) or "/"
+    return host, path
+
+
+def canonical_url(url: str) -> str:
+    """The one form of `url` used to recognise the same article.
+
+    Lower-cased scheme and host, no default port, no `www.`-independent
+    rewriting (sites differ on that), no tracking parameters, sorted query, no
+    fragment, no trailing slash except on the root, AMP variants folded into
+    the plain page. Raises nothing: an unparsable string comes back trimmed.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(strip_tracking(url))
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url
+    if not scheme or not host:
+        return url
+    host, path = _strip_amp(host, parts.path)
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    rebuilt = urlunsplit((scheme, netloc, path or "/", parts.query, ""))
+    return canonicalize_url(rebuilt, keep_blank_values=True)
+
+
+def registered_host(url: str) -> str:
+    """The URL's host without a leading `www.`, lower-case ("" when there is none)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host

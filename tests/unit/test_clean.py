@@ -1,0 +1,74 @@
+"""The clean pipeline: text normalisation, canonical URL choice and the content hash."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from scrapy.utils.test import get_crawler
+
+from aggregator.items import ArticleItem
+from aggregator.pipelines.clean import (
+    CleanArticlePipeline,
+    choose_canonical,
+    content_hash,
+    normalise_body,
+)
+
+
+def pipeline(**settings: object) -> CleanArticlePipeline:
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    return CleanArticlePipeline.from_crawler(crawler)
+
+
+def test_body_paragraphs_are_normalised_and_joined_by_one_blank_line() -> None:
+    raw = "  First\tparagraph\n continues here. \n\n\n\nSecond  one.\n \n  \nCafe\u0301 third."
+    assert normalise_body(raw) == "First paragraph continues here.\n\nSecond one.\n\nCaf\u00e9 third."
+
+
+def test_content_hash_ignores_case_spacing_and_punctuation_but_not_words() -> None:
+    assert content_hash("Hello,  world.\n\nAgain!") == content_hash("hello world again")
+    assert content_hash("Hello world") != content_hash("Hello there world")
+
+
+def test_declared_canonical_is_used_on_the_same_site() -> None:
+    url, rejected = choose_canonical(
+        "https://www.example.com/story/?utm_source=x", "https://example.com/story/"
+    )
+    assert (url, rejected) == ("https://example.com/story", False)
+
+
+def test_canonical_to_the_home_page_or_another_site_is_rejected() -> None:
+    assert choose_canonical("https://example.com/a/", "https://example.com/") == (
+        "https://example.com/a",
+        True,
+    )
+    assert choose_canonical("https://example.com/a/", "https://other.org/a/") == (
+        "https://example.com/a",
+        True,
+    )
+    assert choose_canonical("https://example.com/a/", None) == ("https://example.com/a", False)
+
+
+def test_process_item_fills_the_derived_fields_and_counts() -> None:
+    clean = pipeline(AGGREGATOR_MAX_TITLE_LENGTH=20)
+    item = ArticleItem(
+        url="https://example.com/a/?utm_source=x",
+        canonical_url="https://example.com/",
+        title="  A   very long headline that goes on  ",
+        body="One.\n\n\nTwo.",
+        authors=["Ana  Ribeiro", "ana ribeiro", " "],
+        tags=["Economy", "economy", "Health"],
+        fetched_at=datetime(2024, 7, 5, tzinfo=UTC),
+    )
+    out = clean.process_item(item)
+    assert out.title == "A very long headline"
+    assert out.body == "One.\n\nTwo."
+    assert out.authors == ["Ana Ribeiro"]
+    assert out.tags == ["Economy", "Health"]
+    assert out.canonical_url == "https://example.com/a"
+    assert out.url_forms == ["https://example.com/a/?utm_source=x"]
+    assert out.content_hash == content_hash("One. Two.")
+    stats = clean.stats.get_stats()
+    assert stats["aggregator/clean/title_truncated"] == 1
+    assert stats["aggregator/clean/canonical_rejected"] == 1
