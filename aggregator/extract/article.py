@@ -1,0 +1,169 @@
+"""Article extraction: run the layers over one parsed tree and pick each field.
+
+Layers, most trusted first: the site's selectors, JSON-LD, OpenGraph and
+`<meta>`, microdata and `<time>`, then the generic text extractor and the URL.
+`ArticleItem.sources` records which layer supplied each field, so a wrong value
+can be traced to the layer (and fixed with a selector) without re-crawling.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
+from aggregator.extract.byline import byline_authors, category_links, tag_links
+from aggregator.extract.document import norm_space, parse_html, text_of
+from aggregator.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+Layers = list[tuple[str, dict[str, Any]]]
+
+
+def _layers(root: HtmlElement, url: str, sel: Mapping[str, str] | None) -> tuple[Layers, bool]:
+    """Values per layer in priority order, and whether JSON-LD has an article node."""
+    links = meta.link_fields(root, url)
+    metas = meta.meta_fields(meta.read_meta(root))
+    nodes = jsonld.read_nodes(root)
+    page_urls = {url, links.get("canonical", ""), metas.get("canonical", "")}
+    node = jsonld.pick_article(nodes, page_urls)
+    has_article = node is not None and bool(jsonld.node_types(node) & jsonld.ARTICLE_TYPES)
+    layers: Layers = [
+        ("selectors", selectors.selector_fields(root, sel)),
+        ("jsonld", jsonld.article_fields(node) if node else {}),
+        ("meta", {**metas, **{k: v for k, v in links.items() if v}}),
+        ("microdata", meta.microdata_fields(root)),
+        ("time", dict(datefind.time_fields(root))),
+    ]
+    return layers, has_article
+
+
+def _pick(layers: Layers, name: str) -> tuple[Any, str | None]:
+    for layer, values in layers:
+        if values.get(name):
+            return values[name], layer
+    return None, None
+
+
+def _date(layers: Layers, name: str, url: str, root: HtmlElement) -> tuple[str | None, str]:
+    """Raw date and its DATE_SOURCES name; `sources` keeps the finer layer name."""
+    kinds = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": "meta"}
+    candidates = [(values.get(name), kinds.get(layer, layer)) for layer, values in layers]
+    if name == "published":
+        candidates += [(datefind.url_date(url), "url"), (datefind.text_date(root), "text")]
+    value, source = clean.choose_date(candidates)
+    return value, source or ""
+
+
+def _headings(root: HtmlElement) -> list[str]:
+    found = [text_of(h) for h in root.xpath("//body//h1")[:5]]
+    return [h for h in found if 3 <= len(h) <= 400]
+
+
+def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tuple[str | None, str]:
+    chosen, layer = _pick(layers[:1], "title")
+    if chosen:
+        return str(chosen), "selectors"
+    metadata = [v["title"] for _, v in layers[1:] if v.get("title")]
+    page_titles = [text_of(t) for t in root.iter("title")]
+    title, how = clean.choose_title(
+        metadata, _headings(root), next(iter(page_titles), None), url, site
+    )
+    return title, {"meta": "meta", "h1": "text", "title": "title"}[how]
+
+
+def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
+    chosen, layer = _pick(layers[:1], "body")
+    if chosen:
+        return str(chosen), layer
+    paragraphs = text.main_text(root)
+    body = "\n\n".join(paragraphs)
+    ld_body = norm_space(layers[1][1].get("body"))
+    if len(ld_body) > 2 * len(body) + 200:
+        return ld_body, "jsonld"
+    return (body or None), ("text" if body else None)
+
+
+def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> None:
+    site, _ = _pick(layers, "site_name")
+    item.title, how = _title(root, layers, url, site)
+    item.sources["title"] = how
+    for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
+        value, source = _date(layers, name, url, root)
+        setattr(item, attr, value)
+        setattr(item, attr.replace("_raw", "_source"), source or None)
+    authors, layer = _pick(layers, "authors")
+    item.authors = clean.clean_authors(authors or byline_authors(root), site)
+    layer = layer if authors else "text"
+    summary, summary_layer = _pick(layers, "summary")
+    item.summary = norm_space(summary) or None
+    image, image_layer = _pick(layers, "image")
+    item.image_url = urljoin(url, image) if image else None
+    category, category_layer = _pick(layers, "category")
+    item.category = norm_space(category) or next(iter(category_links(root)), None)
+    tags, tags_layer = _pick(layers, "tags")
+    item.tags = clean.unique(tags or tag_links(root))
+    language, language_layer = _pick(
+        [("meta", {"language": root.get("lang")}), *layers], "language"
+    )
+    item.language = clean.language_code(language)
+    canonical, canonical_layer = _pick(layers, "canonical")
+    item.canonical_url = urljoin(url, canonical) if canonical else None
+    for field_name, source in (
+        ("authors", layer), ("summary", summary_layer), ("image_url", image_layer),
+        ("category", category_layer or "text"), ("tags", tags_layer or "text"),
+        ("language", language_layer), ("canonical_url", canonical_layer),
+        ("published_raw", item.published_source), ("modified_raw", item.modified_source),
+    ):  # fmt: skip
+        if getattr(item, field_name) and source:
+            item.sources[field_name] = source
+
+
+def _extract(
+    html: str | bytes, url: str, encoding: str | None, sel: Mapping[str, str] | None
+) -> ArticleItem | None:
+    root = parse_html(html, encoding)
+    if root is None:
+        return None
+    layers, has_article = _layers(root, url, sel)
+    body, body_layer = _body(layers, root)
+    og_type, _ = _pick(layers, "og_type")
+    prose = len(body or "")
+    if not layers[0][1] and not pagekind.is_article(
+        root, url, has_article_node=has_article, og_type=og_type, prose=prose
+    ):
+        return None
+    item = ArticleItem(url=url, body=body)
+    if body_layer:
+        item.sources["body"] = body_layer
+    _fill(item, root, layers, url)
+    return item
+
+
+def extract_article_html(
+    html: str | bytes,
+    url: str,
+    *,
+    encoding: str | None = None,
+    selectors: Mapping[str, str] | None = None,
+) -> ArticleItem | None:
+    """The article on a page given as HTML, or None when the page is not an article."""
+    try:
+        return _extract(html, url, encoding, selectors)
+    except RecursionError:
+        # lxml caps nesting at 255 levels, but a pathological page must not stop a crawl.
+        logger.warning("extraction gave up on deeply nested page %s", url)
+        return None
+
+
+def extract_article(
+    response: Any, selectors: Mapping[str, str] | None = None
+) -> ArticleItem | None:
+    """The article in a Scrapy HtmlResponse, or None when the page is not an article."""
+    return extract_article_html(
+        response.body, response.url, encoding=response.encoding, selectors=selectors
+    )

@@ -1,0 +1,131 @@
+"""Choosing and tidying raw values: headline, people, language, dates, lists.
+
+These functions turn the candidates the layers found into the values an
+ArticleItem holds. They never parse dates; they only prefer machine-readable
+strings over prose when two layers disagree on form.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from aggregator.extract.datefind import ISO_DATE, ISO_DATETIME
+from aggregator.extract.document import norm_space
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|•|/|:)\s+")
+_BY = re.compile(r"^\s*(by|von|por|par|di|door|de|text|texto|texte|autor|author)\s*:?\s+", re.I)
+_NOT_PEOPLE = re.compile(
+    r"^(admin|administrator|by|staff|editor|editors|redaktion|redacción|rédaction|"
+    r"guest|anonymous|unknown|user|webmaster|null|none|n/a)$",
+    re.IGNORECASE,
+)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|\by\b|\bet\b|&)\s*", re.IGNORECASE)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def site_words(url: str, site_name: str | None) -> set[str]:
+    """Keys that identify the site in a title suffix: its name and its domain label."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    keys = {_key(host.split(".")[0]), _key(host)}
+    if site_name:
+        keys.add(_key(site_name))
+    return {k for k in keys if len(k) > 1}
+
+
+def strip_site(title: str, url: str, site_name: str | None) -> str:
+    """Drop " | Site" or "Site - " parts that name the site, keeping the headline."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    keys = site_words(url, site_name)
+
+    def is_site(part: str) -> bool:
+        key = _key(part)
+        return bool(key) and any(k in key or key in k for k in keys)
+
+    kept = [p for p in parts if not is_site(p)]
+    if kept and len(kept) < len(parts):
+        # Rebuild from the original text so inner separators survive.
+        start = title.find(kept[0])
+        end = title.rfind(kept[-1]) + len(kept[-1])
+        return norm_space(title[start:end]) if start >= 0 and end > start else kept[0]
+    return title
+
+
+def choose_title(
+    metadata: list[str], headings: list[str], page_title: str | None, url: str, site: str | None
+) -> tuple[str | None, str]:
+    """Headline and the name of where it came from (`h1`, `meta`, `title`)."""
+    cleaned = [strip_site(norm_space(html.unescape(t)), url, site) for t in metadata if t]
+    heading_keys = {_key(h): h for h in headings if h}
+    for candidate in cleaned:
+        if _key(candidate) in heading_keys:
+            return heading_keys[_key(candidate)], "meta"
+    page = strip_site(norm_space(page_title), url, site) if page_title else ""
+    for heading in headings:
+        key = _key(heading)
+        if key and any(key in _key(c) for c in [*cleaned, page]):
+            return heading, "h1"
+    if cleaned:
+        return cleaned[0], "meta"
+    if headings:
+        return headings[0], "h1"
+    return (page or None), "title"
+
+
+def clean_authors(names: Iterable[str], site_name: str | None = None) -> list[str]:
+    """People's names: no "By", no URLs, no "Admin", no duplicates, page order kept."""
+    out: list[str] = []
+    seen: set[str] = set()
+    site_key = _key(site_name or "")
+    for raw in names:
+        text = norm_space(html.unescape(raw))
+        if not text or len(text) > 120 or "://" in text or text.startswith(("@", "www.")):
+            continue
+        text = _BY.sub("", text)
+        for name in _AUTHOR_SPLIT.split(text):
+            name = norm_space(_BY.sub("", name)).strip(" .,:|-")
+            key = _key(name)
+            if not key or key in seen or _NOT_PEOPLE.match(name) or len(name) < 2:
+                continue
+            if site_key and key == site_key:
+                continue
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def choose_date(candidates: Iterable[tuple[str | None, str]]) -> tuple[str | None, str | None]:
+    """First ISO datetime, else first ISO date, else first value, in layer order."""
+    present = [(norm_space(v), s) for v, s in candidates if v and norm_space(v)]
+    for pattern in (ISO_DATETIME, ISO_DATE):
+        for value, source in present:
+            if pattern.match(value):
+                return value, source
+    return present[0] if present else (None, None)
+
+
+def language_code(value: str | None) -> str | None:
+    """ISO 639-1 code from "en-US", "de_DE", "English"-free codes; None otherwise."""
+    if not value:
+        return None
+    code = re.split(r"[-_\s]", value.strip().lower(), maxsplit=1)[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    """Whitespace-normalised, non-empty values without duplicates, order kept."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        text = norm_space(html.unescape(value))
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append(text)
+    return out

@@ -1,0 +1,95 @@
+"""Where a page's dates hide when structured data has none: `<time>`, URL, text.
+
+Values stay raw (the dates pipeline parses them); this module only chooses
+which string to keep. A URL date is rewritten as `YYYY-MM-DD` because the bare
+digits of `/20240916/` would be ambiguous to any parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from aggregator.extract import boilerplate as bp
+from aggregator.extract.document import norm_space, text_of
+
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/._-]|$)"
+    r"|[/_-]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/._-]|$)"
+)
+_DATE_WORDS = ("date", "time", "publish", "posted", "dateline", "timestamp", "datum", "fecha")
+_META_WORDS = frozenset(("meta", "byline", "postmeta", "entry-meta", "dateline"))
+_UPDATE_WORDS = ("update", "modif", "aktualisiert", "actualiz", "edited")
+_TEXT_DATE = re.compile(
+    r"\b(\d{1,2}[./]\s?\d{1,2}[./]\s?(?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}"
+    r"|\d{1,2}\.?\s+[A-Za-zäéûÄ]{3,10}\.?\s+(?:19|20)\d{2}"
+    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
+    r"|\d{4}年\d{1,2}月\d{1,2}日)"
+)
+
+
+def _is_teaser(el: HtmlElement) -> bool:
+    """A list item or card that links to another page with a headline-sized text."""
+    if el.xpath(".//h1") or len(text_of(el)) > 600:
+        return False
+    return any(len(text_of(a)) >= 25 for a in el.iter("a"))
+
+
+def _in_noise(el: HtmlElement) -> bool:
+    """True for dates inside comments, sidebars and teaser lists, which date other pages."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag in ("aside", "nav", "footer"):
+            return True
+        if bp.is_negative(ancestor) and not bp.words(ancestor) & _META_WORDS:
+            return True
+        if ancestor.tag in ("li", "article") and _is_teaser(ancestor):
+            return True
+    return False
+
+
+def time_fields(root: HtmlElement) -> dict[str, str]:
+    """Published and modified raw values from `<time>` elements outside the noise."""
+    found: dict[str, str] = {}
+    for el in root.iter("time"):
+        value = norm_space(el.get("datetime")) or text_of(el)
+        if not value or _in_noise(el):
+            continue
+        label = " ".join(
+            f"{e.get('class') or ''} {e.get('itemprop') or ''}" for e in (el, el.getparent())
+            if e is not None
+        ).lower()  # fmt: skip
+        key = "modified" if any(w in label for w in _UPDATE_WORDS) else "published"
+        if el.get("pubdate") is not None:
+            key = "published"
+        found.setdefault(key, value)
+        if "published" in found and "modified" in found:
+            break
+    return found
+
+
+def url_date(url: str) -> str | None:
+    """A `YYYY-MM-DD` string from a date in the URL path, or None."""
+    match = _URL_DATE.search(url.split("?", 1)[0])
+    if not match:
+        return None
+    year, month, day = (g for g in match.groups() if g)
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def text_date(root: HtmlElement) -> str | None:
+    """Date text from a short element whose class or id says it holds a date."""
+    for el in root.xpath(
+        "//*[self::span or self::div or self::p or self::small or self::li][@class or @id]"
+    )[:3000]:
+        words = " ".join(bp.words(el))
+        if not any(w in words for w in _DATE_WORDS) or any(w in words for w in _UPDATE_WORDS):
+            continue
+        text = text_of(el)
+        if 6 <= len(text) <= 80 and not _in_noise(el):
+            match = _TEXT_DATE.search(text)
+            if match:
+                return text
+    return None

@@ -1,0 +1,147 @@
+"""Listing extraction: article links with their teasers, the next page, the feeds.
+
+Works without selectors on unknown sites. An anchor is an article link when
+it stays on the site, its URL is not a section/tag/author/static page, and
+either the URL looks like an article (a slug, an id, a date) or the anchor reads
+like a headline inside a heading. Its teaser "card" is the largest ancestor (a
+few levels up at most) whose article links all point to that same URL; title,
+date, summary and image are read from the card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from aggregator.extract import boilerplate as bp
+from aggregator.extract.document import parse_html, text_of
+from aggregator.extract.meta import link_fields
+from aggregator.extract.pagination import next_page
+from aggregator.extract.selectors import select
+from aggregator.extract.teaser import article_url, card_entry, same_site
+from aggregator.items import ListingEntry
+
+#: How many levels above an anchor its teaser card may start.
+CARD_DEPTH = 6
+_MENU_TAGS = frozenset(("nav", "footer", "header", "menu"))
+_MENU_WORDS = frozenset(
+    ("menu", "nav", "navbar", "navigation", "footer", "breadcrumb", "breadcrumbs")
+)
+
+
+@dataclass(slots=True)
+class ListingPage:
+    """What a listing page offers: article links in page order, the next page, feeds."""
+
+    entries: list[ListingEntry] = field(default_factory=list)
+    next_page: str | None = None
+    feeds: list[str] = field(default_factory=list)
+
+
+def _in_menu(el: HtmlElement) -> bool:
+    for ancestor in el.iterancestors():
+        if ancestor.tag in _MENU_TAGS or bp.words(ancestor) & _MENU_WORDS:
+            return True
+    return False
+
+
+def _candidates(root: HtmlElement, base: str, page_url: str) -> list[tuple[str, HtmlElement]]:
+    """(absolute URL, anchor) for anchors that look like article links."""
+    found: list[tuple[str, HtmlElement]] = []
+    page = page_url.split("#", 1)[0].rstrip("/")
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        url = urljoin(base, href).split("#", 1)[0]
+        if url.rstrip("/") == page or not same_site(url, page_url) or _in_menu(a):
+            continue
+        if article_url(url, a):
+            found.append((url, a))
+    return found
+
+
+def _cards(candidates: list[tuple[str, HtmlElement]]) -> dict[str, HtmlElement]:
+    """For each URL, the largest nearby ancestor whose article links all go there."""
+    urls_under: dict[HtmlElement, set[str]] = {}
+    for url, a in candidates:
+        for depth, ancestor in enumerate(a.iterancestors()):
+            if depth >= CARD_DEPTH or ancestor.tag in ("body", "html"):
+                break
+            urls_under.setdefault(ancestor, set()).add(url)
+    cards: dict[str, HtmlElement] = {}
+    for url, a in candidates:
+        if url in cards:
+            continue
+        card = a
+        for depth, ancestor in enumerate(a.iterancestors()):
+            if depth >= CARD_DEPTH or urls_under.get(ancestor, {url, ""}) != {url}:
+                break
+            card = ancestor
+        cards[url] = card
+    return cards
+
+
+def _extract(root: HtmlElement, url: str) -> ListingPage:
+    bases = root.xpath("//base/@href")
+    base = urljoin(url, str(bases[0])) if bases else url
+    candidates = _candidates(root, base, url)
+    cards = _cards(candidates)
+    entries: list[ListingEntry] = []
+    for link_url, card in cards.items():
+        anchors = [a for u, a in candidates if u == link_url]
+        entry = card_entry(link_url, card, anchors, base)
+        if entry is not None:
+            entries.append(entry)
+    feeds = list(dict.fromkeys(link_fields(root, base)["feeds"]))
+    return ListingPage(entries=entries, next_page=next_page(root, base, url), feeds=feeds)
+
+
+def extract_listing_html(
+    html: str | bytes,
+    url: str,
+    *,
+    encoding: str | None = None,
+    selectors: Mapping[str, str] | None = None,
+) -> ListingPage:
+    """Article links, next page and feeds of a listing page given as HTML."""
+    root = parse_html(html, encoding)
+    if root is None:
+        return ListingPage()
+    page = _extract(root, url)
+    if selectors:
+        _apply_selectors(root, page, selectors, url)
+    return page
+
+
+def _apply_selectors(
+    root: HtmlElement, page: ListingPage, selectors: Mapping[str, str], url: str
+) -> None:
+    """`links` (anchors of article links) and `next_page` selectors override the heuristics."""
+    links = selectors.get("links") or selectors.get("listing_links")
+    if links:
+        anchors = [a for a in select(root, links) if isinstance(a, HtmlElement)]
+        by_url = {e.url: e for e in page.entries}
+        chosen: dict[str, ListingEntry] = {}
+        for a in anchors:
+            target = urljoin(url, (a.get("href") or "").strip()).split("#", 1)[0]
+            if a.get("href") and target not in chosen:
+                chosen[target] = by_url.get(target) or ListingEntry(target, text_of(a) or None)
+        page.entries = list(chosen.values())
+    following = selectors.get("next_page")
+    if following:
+        hrefs = [
+            v.get("href") if isinstance(v, HtmlElement) else v for v in select(root, following)
+        ]
+        page.next_page = next((urljoin(url, str(h)) for h in hrefs if h), page.next_page)
+
+
+def extract_listing(response: Any, selectors: Mapping[str, str] | None = None) -> ListingPage:
+    """Article links, next page and feeds of a Scrapy HtmlResponse."""
+    return extract_listing_html(
+        response.body, response.url, encoding=response.encoding, selectors=selectors
+    )

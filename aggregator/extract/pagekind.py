@@ -1,0 +1,80 @@
+"""Is this page an article? Category, tag, author, search, home and about pages are not.
+
+Signals are weighed in order of trust: what the page says about itself in
+structured data (an article node, og:type, WordPress body classes), then what
+its URL says, then what its text looks like (a single long run of prose versus
+a grid of teasers).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+_LISTING_PATH = re.compile(
+    r"/(category|categories|tag|tags|topic|topics|author|authors|autor|autoren|search|suche"
+    r"|buscar|recherche|archive|archives|page|seite|pagina|section|sections|rubrik|thema"
+    r"|themen|label|labels)(/|$)",
+    re.IGNORECASE,
+)
+_STATIC_PATH = re.compile(
+    r"^/(about|about-us|contact|contact-us|impressum|imprint|privacy|privacy-policy|terms"
+    r"|terms-of-service|datenschutz|kontakt|legal|cookies?|faq|help|advertise|jobs|careers"
+    r"|team|staff|subscribe|newsletter|login|register)(\.\w+)?/?$",
+    re.IGNORECASE,
+)
+_LISTING_QUERY = re.compile(r"(^|&)(s|q|query|search|page|paged|tag|cat|category)=", re.IGNORECASE)
+_WP_LISTING = frozenset(
+    ("archive", "category", "tag", "author", "search", "home", "blog", "error404")
+)
+_WP_ARTICLE = frozenset(("single", "single-post", "single-format-standard", "postid"))
+_NOT_ARTICLE_TYPES = frozenset(("website", "profile", "blog", "object"))
+
+#: Less prose than this (characters) is not an article, whatever the markup says.
+MIN_ARTICLE_CHARS = 200
+
+
+def url_kind(url: str) -> str | None:
+    """`listing`, `static` or `home` when the URL alone says so, else None."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if path in ("/", "") or re.fullmatch(r"/(index\.\w+|[a-z]{2}(-[a-z]{2})?/?)", path, re.I):
+        return None if parts.query and not _LISTING_QUERY.search(parts.query) else "home"
+    if _STATIC_PATH.match(path):
+        return "static"
+    if _LISTING_PATH.search(path) or _LISTING_QUERY.search(parts.query):
+        return "listing"
+    return None
+
+
+def body_classes(root: HtmlElement) -> set[str]:
+    """Class words of `<body>` (WordPress and Drupal put the page type there)."""
+    for body in root.iter("body"):
+        return set((body.get("class") or "").lower().split())
+    return set()
+
+
+def teaser_count(root: HtmlElement) -> int:
+    """How many headline links the page has: a listing has many, an article a few."""
+    return int(root.xpath("count(//*[self::h2 or self::h3 or self::h4][.//a[@href]])"))
+
+
+def is_article(
+    root: HtmlElement, url: str, *, has_article_node: bool, og_type: str | None, prose: int
+) -> bool:
+    """Decide from structured data, URL, body classes and the amount of prose."""
+    if prose < MIN_ARTICLE_CHARS:
+        return False
+    classes = body_classes(root)
+    kind = url_kind(url)
+    if classes & _WP_LISTING and not classes & _WP_ARTICLE:
+        return False
+    if has_article_node or classes & _WP_ARTICLE:
+        return kind != "home" or has_article_node
+    if kind is not None:
+        return False
+    if og_type and og_type.lower() in _NOT_ARTICLE_TYPES and "page" in classes:
+        return False
+    return not (teaser_count(root) >= 12 and prose < 1500)

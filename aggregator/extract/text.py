@@ -1,0 +1,182 @@
+"""Generic main-text extraction: find the article's container, keep its paragraphs.
+
+One streaming walk over the tree (lxml's iterwalk, so no recursion and no
+mutation of the tree the other layers share) cuts the page into blocks: the
+text between two block-level tags, with the number of characters inside links.
+Each block counts as article-like text (long, few links) or as noise (link
+lists, widgets), and the counts are summed bottom-up so that every element
+knows how much of each it holds. The container is the element where article
+text minus noise is largest: an ancestor that adds menus and sidebars loses,
+a descendant that leaves paragraphs out loses. Its blocks, less residue
+lines, are the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from aggregator.extract import boilerplate as bp
+from aggregator.extract.document import norm_space
+
+#: A block at least this long with few links reads as a paragraph of prose.
+MIN_PROSE = 40
+#: Weight of one character of noise against one of prose when choosing the container.
+NOISE_WEIGHT = 1.0
+#: Share of prose credit given for body-like class names, <article> or itemprop=articleBody.
+HINT_BONUS = 0.25
+
+
+@dataclass(slots=True)
+class Block:
+    """The text between two block-level tags, owned by the innermost open block."""
+
+    text: str
+    links: int
+    tag: str
+    owner: int
+    negative: int
+
+
+@dataclass(slots=True)
+class _Walk:
+    elements: list[HtmlElement] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    link_chars: int = 0
+
+    def add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self.parts.append(text)
+            if in_link:
+                self.link_chars += len(text.strip())
+
+    def flush(self, owner: int, negative: int) -> None:
+        if self.parts:
+            text = norm_space("".join(self.parts))
+            if text:
+                tag = self.elements[owner].tag if owner >= 0 else ""
+                self.blocks.append(Block(text, self.link_chars, str(tag), owner, negative))
+            self.parts = []
+            self.link_chars = 0
+
+
+def _skip(el: HtmlElement) -> bool:
+    return el.tag in bp.DROP_TAGS or bp.is_hidden(el) or bp.is_strong_negative(el)
+
+
+def _walk(body: HtmlElement) -> _Walk:
+    """Cut the tree under `body` into blocks, recording the element tree as arrays."""
+    state = _Walk()
+    # Per open element: (index, is block, is link, negative index before it, skipped).
+    frames: list[tuple[int, bool, bool, int, bool]] = []
+    blocks_open: list[int] = [-1]
+    links = 0
+    negative = -1
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        if not isinstance(el.tag, str):
+            continue
+        if event == "start":
+            index = len(state.elements)
+            state.elements.append(el)
+            state.parents.append(frames[-1][0] if frames else -1)
+            state.ends.append(index)
+            if _skip(el):
+                walker.skip_subtree()
+                frames.append((index, False, False, negative, True))
+                continue
+            is_block = el.tag in bp.BLOCK_TAGS
+            if is_block:
+                state.flush(blocks_open[-1], negative)
+                blocks_open.append(index)
+            is_link = el.tag == "a"
+            links += is_link
+            frames.append((index, is_block, is_link, negative, False))
+            if bp.is_negative(el):
+                negative = index
+            state.add(el.text, links > 0)
+        else:
+            index, is_block, is_link, negative_before, skipped = frames.pop()
+            state.ends[index] = len(state.elements) - 1
+            if not skipped:
+                if is_block:
+                    state.flush(blocks_open.pop(), negative)
+                links -= is_link
+                negative = negative_before
+            state.add(el.tail, links > 0)
+    state.flush(blocks_open[-1], negative)
+    return state
+
+
+def _hinted(el: HtmlElement) -> bool:
+    if el.tag == "article" or (el.get("itemprop") or "").lower() == "articlebody":
+        return True
+    return bool(bp.words(el) & bp.BODY_HINTS)
+
+
+def _choose(state: _Walk) -> int:
+    """Index of the element where prose minus weighted noise is largest."""
+    count = len(state.elements)
+    prose = [0.0] * count
+    noise = [0.0] * count
+    for block in state.blocks:
+        if block.owner < 0:
+            continue
+        size = len(block.text)
+        if block.negative >= 0 or block.links > size / 2:
+            noise[block.owner] += size
+        elif size >= MIN_PROSE:
+            prose[block.owner] += size - block.links
+            noise[block.owner] += block.links
+        else:
+            noise[block.owner] += block.links
+    for index in range(count - 1, 0, -1):
+        parent = state.parents[index]
+        if parent >= 0:
+            prose[parent] += prose[index]
+            noise[parent] += noise[index]
+    best, best_score = 0, float("-inf")
+    for index in range(count):
+        score = prose[index] - NOISE_WEIGHT * noise[index]
+        if _hinted(state.elements[index]):
+            score += HINT_BONUS * prose[index]
+        if score >= best_score:
+            best, best_score = index, score
+    return best
+
+
+def _keep(block: Block) -> bool:
+    if bp.is_junk_line(block.text):
+        return False
+    return block.links <= len(block.text) / 2 or len(block.text) > 300
+
+
+def main_text(root: HtmlElement) -> list[str]:
+    """The article's paragraphs in page order; empty when the page has no prose."""
+    bodies = root.xpath("//body")
+    body = bodies[0] if bodies else root
+    state = _walk(body)
+    if not state.blocks:
+        return []
+    container = _choose(state)
+    last = state.ends[container]
+    paragraphs: list[str] = []
+    for block in state.blocks:
+        if not container <= block.owner <= last or block.negative > container:
+            continue
+        if _keep(block) and (not paragraphs or paragraphs[-1] != block.text):
+            paragraphs.append(block.text)
+    while paragraphs and len(paragraphs[-1]) < 25 and not paragraphs[-1].endswith((".", "!", "?")):
+        paragraphs.pop()
+    return paragraphs
+
+
+def element_paragraphs(element: HtmlElement) -> list[str]:
+    """Every kept block under `element`, for a container a site selector names."""
+    state = _walk(element)
+    return [block.text for block in state.blocks if block.negative < 0 and _keep(block)]
