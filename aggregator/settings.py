@@ -22,6 +22,8 @@ COMMANDS_MODULE = "aggregator.commands"
 AGGREGATOR_CONTACT_URL = os.environ.get("AGGREGATOR_CONTACT_URL", "https://example.invalid/aggregator")
 USER_AGENT = f"aggregator-news-crawler/0.1 (+{AGGREGATOR_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
+# Keeps CONCURRENT_REQUESTS_PER_DOMAIN on the asyncio reactor (see aggregator/downloader.py).
+DOWNLOADER = "aggregator.downloader.PoliteDownloader"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.25
@@ -62,3 +64,6 @@ AGGREGATOR_STORE_BATCH_SIZE = 100
 AGGREGATOR_CLOCK = "aggregator.clock.utcnow"
 # Longer titles are cut at a word boundary (a 100 KB "title" is a broken page).
 AGGREGATOR_MAX_TITLE_LENGTH = 1000
+# Dropped items are logged in one line (reason and URL), at INFO: duplicates are routine.
+LOG_FORMATTER = "aggregator.logformatter.ArticleLogFormatter"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"

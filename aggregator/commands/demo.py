@@ -60,7 +60,6 @@ def summary_lines(stats: dict[str, Any], database_url: str) -> list[str]:
 
 class Command(ScrapyCommand):
     requires_project = True
-    default_settings = DEMO_SETTINGS
 
     def syntax(self) -> str:
         return "[options]"
@@ -77,6 +76,8 @@ class Command(ScrapyCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        # Above the project's settings (which rank over command defaults), below -s.
+        self.settings.setdict(DEMO_SETTINGS, priority="spider")
         if opts.database:
             self.settings.set("AGGREGATOR_DATABASE_URL", opts.database, priority="cmdline")
 

@@ -22,7 +22,7 @@ from aggregator.demo.content import AUTHORS, TAGS, DemoArticle, make_paragraphs,
 from aggregator.demo.pages import article_page, listing_page
 
 HTML = "text/html; charset=utf-8"
-DATE_STYLES = ("jsonld", "none", "meta", "time")
+DATE_STYLES = ("none", "jsonld", "meta", "time")
 # Minutes before `now` of the first articles: the first is the seed page's "29 mins ago".
 FIRST_AGES = (29, 95, 180, 400, 1500, 3000, 4400, 6000, 9000, 12000, 15000, 20000)
 
@@ -144,6 +144,8 @@ class NewsSite:
         for article in self.articles:
             if path == article.path:
                 return self._article(article)
+            if path + "/" == article.path:
+                return Response(301, headers={"Location": article.path})
         return Response(404, b"<html><body><h1>Not found</h1></body></html>")
 
     def _shortlink(self, number: str) -> Response:
