@@ -19,7 +19,9 @@ COMMANDS_MODULE = "aggregator.commands"
 
 # --- Politeness and safety --------------------------------------------------
 # Name the crawler and give site owners a way to reach its operator.
-AGGREGATOR_CONTACT_URL = os.environ.get("AGGREGATOR_CONTACT_URL", "https://example.invalid/aggregator")
+AGGREGATOR_CONTACT_URL = os.environ.get(
+    "AGGREGATOR_CONTACT_URL", "https://example.invalid/aggregator"
+)
 USER_AGENT = f"aggregator-news-crawler/0.1 (+{AGGREGATOR_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 # Keeps CONCURRENT_REQUESTS_PER_DOMAIN on the asyncio reactor (see aggregator/downloader.py).

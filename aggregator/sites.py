@@ -132,13 +132,39 @@ def _mapping(source: str, key: str, value: Any) -> Mapping[str, Any]:
     return dict(value)
 
 
+def _timezone(source: str, value: Any) -> str:
+    try:
+        if not isinstance(value, str):
+            raise TypeError
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, TypeError, ValueError):
+        raise _fail(
+            source, "timezone", f"{value!r} is not an IANA zone such as 'Europe/Madrid'"
+        ) from None
+    return value
+
+
+def _max_pages(source: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise _fail(source, "max_pages", f"expected a whole number >= 1, got {value!r}")
+    try:
+        pages = int(value)
+    except ValueError:
+        pages = 0
+    if pages < 1:
+        raise _fail(source, "max_pages", f"expected a whole number >= 1, got {value!r}")
+    return pages
+
+
 def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>") -> Site:
     """Validate one definition (from TOML or `-a` strings) and return a `Site`."""
     if not NAME_RE.match(name):
         raise _fail(source, "name", f"{name!r} must be snake_case (a-z, 0-9, _)")
     unknown = sorted(set(raw) - _KNOWN_KEYS)
     if unknown:
-        raise _fail(source, unknown[0], f"unknown key; known keys: {', '.join(sorted(_KNOWN_KEYS))}")
+        raise _fail(
+            source, unknown[0], f"unknown key; known keys: {', '.join(sorted(_KNOWN_KEYS))}"
+        )
     if "start_urls" not in raw:
         raise _fail(source, "start_urls", "missing (a list of listing-page URLs)")
     lists = {key: _as_list(source, key, raw[key]) for key in _LIST_KEYS if key in raw}
@@ -155,20 +181,8 @@ def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>"
     for code in languages:
         if not LANGUAGE_RE.match(code):
             raise _fail(source, "languages", f"{code!r} is not an ISO 639-1 code such as 'en'")
-    timezone = raw.get("timezone", "UTC")
-    try:
-        if not isinstance(timezone, str):
-            raise TypeError
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, TypeError, ValueError):
-        raise _fail(source, "timezone", f"{timezone!r} is not an IANA zone such as 'Europe/Madrid'")
-    max_pages = raw.get("max_pages", 3)
-    try:
-        max_pages = int(max_pages)
-        if max_pages < 1 or isinstance(raw.get("max_pages"), bool):
-            raise ValueError
-    except (TypeError, ValueError):
-        raise _fail(source, "max_pages", f"expected a whole number >= 1, got {raw.get('max_pages')!r}")
+    timezone = _timezone(source, raw.get("timezone", "UTC"))
+    max_pages = _max_pages(source, raw.get("max_pages", 3))
     return Site(
         name=name,
         start_urls=start_urls,

@@ -61,7 +61,11 @@ def is_tracking_param(name: str) -> bool:
 def strip_tracking(url: str) -> str:
     """Remove tracking parameters and the fragment, keep everything else as is."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_param(k)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 

@@ -40,8 +40,12 @@ class CrawlResult:
 
 
 def run_scrapy(
-    args: list[str], *, cwd: Path, settings: dict[str, str] | None = None,
-    env: dict[str, str] | None = None, timeout: float = 180,
+    args: list[str],
+    *,
+    cwd: Path,
+    settings: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 180,
 ) -> CrawlResult:
     """Run `scrapy <args>` in `cwd` with the test settings; stats are read back from a file."""
     stats_file = cwd / f"stats-{len(list(cwd.glob('stats-*.json')))}.json"
@@ -56,7 +60,14 @@ def run_scrapy(
         "PYTHONPATH": str(ROOT),
         **(env or {}),
     }
-    done = subprocess.run(command, cwd=cwd, env=process_env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env=process_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     return CrawlResult(done.returncode, done.stdout + done.stderr, stats)

@@ -84,7 +84,9 @@ def _date_markup(article: DemoArticle, base_url: str) -> tuple[str, str]:
                     "@type": "NewsArticle",
                     "headline": article.title,
                     "datePublished": iso,
-                    "author": [{"@type": "Person", "name": article.author}] if article.author else [],
+                    "author": [{"@type": "Person", "name": article.author}]
+                    if article.author
+                    else [],
                     "mainEntityOfPage": base_url + article.path,
                 },
             ],
@@ -99,8 +101,12 @@ def _date_markup(article: DemoArticle, base_url: str) -> tuple[str, str]:
 
 
 def article_page(
-    article: DemoArticle, recent: Sequence[DemoArticle], now: datetime, base_url: str,
-    *, padding_kb: int = 0,
+    article: DemoArticle,
+    recent: Sequence[DemoArticle],
+    now: datetime,
+    base_url: str,
+    *,
+    padding_kb: int = 0,
 ) -> str:
     """One article page with its boilerplate."""
     head, byline = _date_markup(article, base_url)
@@ -126,8 +132,12 @@ def article_page(
 
 
 def listing_page(
-    teasers: Sequence[tuple[str, DemoArticle]], now: datetime, next_url: str | None,
-    recent: Sequence[DemoArticle], *, padding_kb: int = 0,
+    teasers: Sequence[tuple[str, DemoArticle]],
+    now: datetime,
+    next_url: str | None,
+    recent: Sequence[DemoArticle],
+    *,
+    padding_kb: int = 0,
 ) -> str:
     """A category page: one teaser per (link, article), then the pagination."""
     posts = "".join(

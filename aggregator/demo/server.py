@@ -27,8 +27,9 @@ class _Server(ThreadingHTTPServer):
 class SiteServer:
     """A running server for one site; use as a context manager or call `close()`."""
 
-    def __init__(self, site: NewsSite, *, host: str = "127.0.0.1", port: int = 0,
-                 delay: float = 0.0) -> None:
+    def __init__(
+        self, site: NewsSite, *, host: str = "127.0.0.1", port: int = 0, delay: float = 0.0
+    ) -> None:
         self.site = site
         self.delay = delay
         self.hits: Counter[str] = Counter()
@@ -90,6 +91,10 @@ class SiteServer:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()

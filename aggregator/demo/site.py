@@ -60,7 +60,9 @@ def generate_articles(
                 slug=slugify(title),
                 title=title,
                 paragraphs=make_paragraphs(rng, title, paragraphs),
-                published=(now - timedelta(minutes=age)).astimezone(zone).replace(second=0, microsecond=0),
+                published=(now - timedelta(minutes=age))
+                .astimezone(zone)
+                .replace(second=0, microsecond=0),
                 date_style=DATE_STYLES[number % len(DATE_STYLES)],
                 author=AUTHORS[number % len(AUTHORS)] if number % 3 else None,
                 tags=rng.sample(TAGS, 2),
@@ -92,9 +94,13 @@ class NewsSite:
         self.extra: dict[str, Handler] = {}
 
     # --- what tests change -------------------------------------------------
-    def add_page(self, path: str, handler: Handler | Response) -> None:
-        """Serve `path` with a fixed response or a handler taking the full path."""
-        self.extra[path] = handler if callable(handler) else (lambda _path, r=handler: r)
+    def add_page(self, path: str, page: Handler | Response) -> None:
+        """Serve `path` with a fixed response or a handler taking the full target."""
+        if isinstance(page, Response):
+            fixed = page
+            self.extra[path] = lambda _target: fixed
+        else:
+            self.extra[path] = page
 
     def update_article(self, number: int, paragraph: str) -> DemoArticle:
         """Append a paragraph to article `number` (1-based), as an editor's update would."""
@@ -121,8 +127,15 @@ class NewsSite:
         if page == 1 and len(chunk) >= 3:
             links[2] = (f"/?p={chunk[2].number}", chunk[2])
         if page == self.pages:
-            gone = DemoArticle(0, "retracted-story", "A story that was retracted", ["Gone."],
-                               self.now - timedelta(days=30), "none", None)
+            gone = DemoArticle(
+                0,
+                "retracted-story",
+                "A story that was retracted",
+                ["Gone."],
+                self.now - timedelta(days=30),
+                "none",
+                None,
+            )
             links.append((gone.path, gone))
         return links
 
@@ -133,7 +146,9 @@ class NewsSite:
         if target in self.extra or path in self.extra:
             return (self.extra.get(target) or self.extra[path])(target)
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nDisallow: /wp-admin/\n", {"Content-Type": "text/plain"})
+            return Response(
+                200, b"User-agent: *\nDisallow: /wp-admin/\n", {"Content-Type": "text/plain"}
+            )
         if path == "/" and parts.query.startswith("p="):
             return self._shortlink(parts.query[2:])
         if path == "/":
@@ -159,11 +174,13 @@ class NewsSite:
 
     def _listing(self, page: int) -> Response:
         next_url = self.listing_path(page + 1) if page < self.pages else None
-        html = listing_page(self.teasers(page), self.now, next_url, self._recent(),
-                            padding_kb=self.padding_kb)
+        html = listing_page(
+            self.teasers(page), self.now, next_url, self._recent(), padding_kb=self.padding_kb
+        )
         return Response(200, html.encode("utf-8"))
 
     def _article(self, article: DemoArticle) -> Response:
-        html = article_page(article, self._recent(article), self.now, self.base_url,
-                            padding_kb=self.padding_kb)
+        html = article_page(
+            article, self._recent(article), self.now, self.base_url, padding_kb=self.padding_kb
+        )
         return Response(200, html.encode("utf-8"))

@@ -7,7 +7,7 @@ ships with an Alembic revision in `migrations/versions/` (CI checks drift).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -33,7 +33,11 @@ class Base(DeclarativeBase):
     """Declarative base with the UTC datetime type as the default for datetimes."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: Json, list[str]: Json}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: Json,
+        list[str]: Json,
+    }
 
 
 class Article(Base):

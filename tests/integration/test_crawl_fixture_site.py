@@ -31,12 +31,22 @@ def server(site: NewsSite) -> Iterator[SiteServer]:
 
 
 @pytest.fixture(scope="module")
-def crawl(server: SiteServer, site: NewsSite, tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, list[Article], int]:
+def crawl(
+    server: SiteServer, site: NewsSite, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[CrawlResult, list[Article], int]:
     workdir = tmp_path_factory.mktemp("crawl")
     database = f"sqlite:///{workdir / 'news.db'}"
     result = run_scrapy(
-        ["crawl", "news", "-a", f"url={server.url}/category/news/", "-a", f"timezone={site.timezone}",
-         "-a", f"max_pages={site.pages}"],
+        [
+            "crawl",
+            "news",
+            "-a",
+            f"url={server.url}/category/news/",
+            "-a",
+            f"timezone={site.timezone}",
+            "-a",
+            f"max_pages={site.pages}",
+        ],
         cwd=workdir,
         settings={"AGGREGATOR_DATABASE_URL": database},
     )
@@ -51,7 +61,9 @@ def by_title(rows: list[Article]) -> dict[str, Article]:
     return {row.title: row for row in rows}
 
 
-def test_every_article_is_stored_exactly_once(crawl: tuple[CrawlResult, list[Article], int], site: NewsSite) -> None:
+def test_every_article_is_stored_exactly_once(
+    crawl: tuple[CrawlResult, list[Article], int], site: NewsSite
+) -> None:
     result, rows, url_rows = crawl
     assert result.returncode == 0, result.log[-3000:]
     assert "Traceback" not in result.log
@@ -61,16 +73,26 @@ def test_every_article_is_stored_exactly_once(crawl: tuple[CrawlResult, list[Art
     assert result.stats["item_dropped_reasons_count/DuplicateArticle"] >= 1
 
 
-def test_bodies_are_the_article_text_without_boilerplate(crawl: tuple[CrawlResult, list[Article], int], site: NewsSite) -> None:
+def test_bodies_are_the_article_text_without_boilerplate(
+    crawl: tuple[CrawlResult, list[Article], int], site: NewsSite
+) -> None:
     rows = by_title(crawl[1])
     for article in site.articles:
         row = rows[article.title]
         assert row.body == "\n\n".join(article.paragraphs), article.path
-        for residue in ("Source link", "Recent Posts", "TagstoTranslate", "Admin", "Share on Facebook"):
+        for residue in (
+            "Source link",
+            "Recent Posts",
+            "TagstoTranslate",
+            "Admin",
+            "Share on Facebook",
+        ):
             assert residue not in row.body
 
 
-def test_fields_other_than_the_body(crawl: tuple[CrawlResult, list[Article], int], site: NewsSite, server: SiteServer) -> None:
+def test_fields_other_than_the_body(
+    crawl: tuple[CrawlResult, list[Article], int], site: NewsSite, server: SiteServer
+) -> None:
     rows = by_title(crawl[1])
     for article in site.articles:
         row = rows[article.title]
@@ -86,16 +108,26 @@ def expected_published(article: DemoArticle) -> datetime:
     return article.published.astimezone(UTC)
 
 
-def test_machine_readable_dates_are_exact_instants_in_utc(crawl: tuple[CrawlResult, list[Article], int], site: NewsSite) -> None:
+def test_machine_readable_dates_are_exact_instants_in_utc(
+    crawl: tuple[CrawlResult, list[Article], int], site: NewsSite
+) -> None:
     rows = by_title(crawl[1])
     for article in (a for a in site.articles if a.date_style != "none"):
         row = rows[article.title]
-        assert row.published_at == expected_published(article), (article.date_style, row.published_raw)
-        assert row.published_source == {"jsonld": "jsonld", "meta": "meta", "time": "time"}[article.date_style]
+        assert row.published_at == expected_published(article), (
+            article.date_style,
+            row.published_raw,
+        )
+        assert (
+            row.published_source
+            == {"jsonld": "jsonld", "meta": "meta", "time": "time"}[article.date_style]
+        )
         assert row.published_precision in {"minute", "second"}
 
 
-def test_teaser_only_dates_count_back_from_the_frozen_fetch_time(crawl: tuple[CrawlResult, list[Article], int], site: NewsSite) -> None:
+def test_teaser_only_dates_count_back_from_the_frozen_fetch_time(
+    crawl: tuple[CrawlResult, list[Article], int], site: NewsSite
+) -> None:
     rows = by_title(crawl[1])
     first = rows[site.articles[0].title]
     # The seed page's case: "29 mins ago", fetched at 12:00 UTC, is 11:31 UTC.
@@ -109,7 +141,9 @@ def test_teaser_only_dates_count_back_from_the_frozen_fetch_time(crawl: tuple[Cr
         assert abs(row.published_at - expected_published(article)) <= window, row.published_raw
 
 
-def test_the_missing_article_and_the_redirect_were_handled(crawl: tuple[CrawlResult, list[Article], int]) -> None:
+def test_the_missing_article_and_the_redirect_were_handled(
+    crawl: tuple[CrawlResult, list[Article], int],
+) -> None:
     stats = crawl[0].stats
     assert stats["httperror/response_ignored_status_count/404"] >= 1
     assert stats["downloader/response_status_count/301"] >= 1
@@ -138,7 +172,9 @@ def test_crawl_through_a_site_file(server: SiteServer, site: NewsSite, tmp_path:
 def test_a_bad_site_file_is_one_clear_error(tmp_path: Path) -> None:
     sites = tmp_path / "sites"
     sites.mkdir()
-    (sites / "broken.toml").write_text('start_urls = ["https://a.example/"]\ntimezone = "Nowhere/Atlantis"\n')
+    (sites / "broken.toml").write_text(
+        'start_urls = ["https://a.example/"]\ntimezone = "Nowhere/Atlantis"\n'
+    )
     result = run_scrapy(["list"], cwd=tmp_path, settings={"AGGREGATOR_SITES_DIR": str(sites)})
     assert result.returncode == 2
     assert "Traceback" not in result.log

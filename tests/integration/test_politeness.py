@@ -16,11 +16,20 @@ NO_PIPELINES = json.dumps({"aggregator.pipelines.validate.ValidateArticlePipelin
 
 
 @pytest.mark.parametrize("limit", [1, 2])
-def test_the_server_never_sees_more_open_requests_than_the_limit(limit: int, tmp_path: Path) -> None:
+def test_the_server_never_sees_more_open_requests_than_the_limit(
+    limit: int, tmp_path: Path
+) -> None:
     site = NewsSite(FROZEN_NOW)
     with SiteServer(site, delay=0.15) as server:
         result = run_scrapy(
-            ["crawl", "news", "-a", f"url={server.url}/category/news/", "-a", f"max_pages={site.pages}"],
+            [
+                "crawl",
+                "news",
+                "-a",
+                f"url={server.url}/category/news/",
+                "-a",
+                f"max_pages={site.pages}",
+            ],
             cwd=tmp_path,
             settings={
                 "CONCURRENT_REQUESTS": "16",

@@ -23,7 +23,9 @@ def pipeline(**settings: object) -> CleanArticlePipeline:
 
 def test_body_paragraphs_are_normalised_and_joined_by_one_blank_line() -> None:
     raw = "  First\tparagraph\n continues here. \n\n\n\nSecond  one.\n \n  \nCafe\u0301 third."
-    assert normalise_body(raw) == "First paragraph continues here.\n\nSecond one.\n\nCaf\u00e9 third."
+    assert (
+        normalise_body(raw) == "First paragraph continues here.\n\nSecond one.\n\nCaf\u00e9 third."
+    )
 
 
 def test_content_hash_ignores_case_spacing_and_punctuation_but_not_words() -> None:

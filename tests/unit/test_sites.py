@@ -78,8 +78,13 @@ def test_a_file_name_that_is_not_snake_case_is_refused(tmp_path: Path) -> None:
 def test_command_line_strings_are_coerced_like_toml() -> None:
     site = build_site(
         "news",
-        {"start_urls": "https://a.example/x/, https://b.example/y/", "languages": "de,fr",
-         "max_pages": "2", "enabled": "false", "render_js": "true"},
+        {
+            "start_urls": "https://a.example/x/, https://b.example/y/",
+            "languages": "de,fr",
+            "max_pages": "2",
+            "enabled": "false",
+            "render_js": "true",
+        },
     )
     assert site.start_urls == ("https://a.example/x/", "https://b.example/y/")
     assert site.allowed_domains == ("a.example", "b.example")

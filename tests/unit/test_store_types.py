@@ -38,7 +38,9 @@ def article(url: str = "https://example.com/a", **fields: object) -> ArticleItem
     return ArticleItem(url=url + "/", **values)  # type: ignore[arg-type]
 
 
-def test_schema_matches_models_and_a_second_prepare_is_a_no_op(repository: ArticleRepository) -> None:
+def test_schema_matches_models_and_a_second_prepare_is_a_no_op(
+    repository: ArticleRepository,
+) -> None:
     assert drift(repository.engine) == []
     assert prepare_schema(repository.engine) == "current"
 
@@ -74,6 +76,8 @@ def test_an_article_met_under_a_known_url_form_is_the_same_article(
     repository: ArticleRepository,
 ) -> None:
     repository.save_batch([article()])
-    moved = article(url="https://example.com/renamed", url_forms=["https://example.com/a/?utm_source=x"])
+    moved = article(
+        url="https://example.com/renamed", url_forms=["https://example.com/a/?utm_source=x"]
+    )
     assert repository.save_batch([moved]) == [Outcome.UNCHANGED]
     assert repository.count() == 1

@@ -42,7 +42,9 @@ def test_different_pages_stay_different(a: str, b: str) -> None:
 
 
 def test_query_order_does_not_matter_and_real_parameters_stay() -> None:
-    assert canonical_url("https://x.example/p?b=2&a=1&utm_campaign=c") == "https://x.example/p?a=1&b=2"
+    assert (
+        canonical_url("https://x.example/p?b=2&a=1&utm_campaign=c") == "https://x.example/p?a=1&b=2"
+    )
 
 
 def test_the_root_keeps_its_slash_and_garbage_does_not_raise() -> None:

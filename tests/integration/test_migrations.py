@@ -1,0 +1,51 @@
+"""Migrations: `upgrade head` on an empty database leaves no drift, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from aggregator.store.schema import (
+    SchemaError,
+    current_revision,
+    drift,
+    head_revision,
+    open_engine,
+    prepare_schema,
+    upgrade,
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrations.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def test_upgrade_head_then_no_drift(database_url: str) -> None:
+    engine = open_engine(database_url)
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert drift(engine) == []
+    assert {"articles", "article_urls", "crawl_runs"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_an_empty_database_is_created_once(database_url: str) -> None:
+    engine = open_engine(database_url)
+    assert prepare_schema(engine) == "created"
+    assert prepare_schema(engine) == "current"
+    engine.dispose()
+
+
+def test_a_database_with_foreign_tables_is_not_touched(tmp_path: Path) -> None:
+    engine = open_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE something_else (id INTEGER)")
+    with pytest.raises(SchemaError, match="scrapy db upgrade"):
+        prepare_schema(engine)
+    engine.dispose()
