@@ -91,19 +91,23 @@ class ArticleUrl(Base):
 
 
 class CrawlRun(Base):
-    """One crawl of one spider: when, how it ended, and its full stats."""
+    """One crawl of one spider: when, how it ended, its checks and its full stats."""
 
     __tablename__ = "crawl_runs"
     __table_args__ = (Index("ix_crawl_runs_spider_started_at", "spider", "started_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     spider: Mapped[str] = mapped_column(String(100))
+    site: Mapped[str | None] = mapped_column(String(100))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     finish_reason: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    failed_checks: Mapped[list[str]] = mapped_column(default=list)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     items_new: Mapped[int] = mapped_column(default=0)
     items_updated: Mapped[int] = mapped_column(default=0)
+    items_unchanged: Mapped[int] = mapped_column(default=0)
     items_duplicate: Mapped[int] = mapped_column(default=0)
     items_dropped: Mapped[int] = mapped_column(default=0)
     requests: Mapped[int] = mapped_column(default=0)
