@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
@@ -31,7 +32,7 @@ def _layers(root: HtmlElement, url: str, sel: Mapping[str, str] | None) -> tuple
     nodes = jsonld.read_nodes(root)
     page_urls = {url, links.get("canonical", ""), metas.get("canonical", "")}
     node = jsonld.pick_article(nodes, page_urls)
-    has_article = node is not None and bool(jsonld.node_types(node) & jsonld.ARTICLE_TYPES)
+    has_article = node is not None and jsonld.describes_page(node, nodes, page_urls)
     layers: Layers = [
         ("selectors", selectors.selector_fields(root, sel)),
         ("jsonld", jsonld.article_fields(node) if node else {}),
@@ -59,8 +60,20 @@ def _date(layers: Layers, name: str, url: str, root: HtmlElement) -> tuple[str |
     return value, source or ""
 
 
-def _headings(root: HtmlElement) -> list[str]:
-    found = [text_of(h) for h in root.xpath("//body//h1")[:5]]
+_H1 = etree.XPath("//body//h1[not(ancestor::nav)]")
+
+
+def _is_logo(heading: HtmlElement, url: str) -> bool:
+    """An h1 that holds the site's logo or name, linking to the home page."""
+    for href in heading.xpath(".//a/@href"):
+        if urlsplit(urljoin(url, str(href))).path in ("", "/"):
+            return True
+    return False
+
+
+def _headings(root: HtmlElement, url: str) -> list[str]:
+    """Visible h1 texts that may be the headline, in page order."""
+    found = [text_of(h) for h in _H1(root)[:8] if not _is_logo(h, url)]
     return [h for h in found if 3 <= len(h) <= 400]
 
 
@@ -68,12 +81,11 @@ def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tup
     chosen, layer = _pick(layers[:1], "title")
     if chosen:
         return str(chosen), "selectors"
-    metadata = [v["title"] for _, v in layers[1:] if v.get("title")]
+    metadata = [(v["title"], layer) for layer, v in layers[1:] if v.get("title")]
     page_titles = [text_of(t) for t in root.iter("title")]
-    title, how = clean.choose_title(
-        metadata, _headings(root), next(iter(page_titles), None), url, site
+    return clean.choose_title(
+        metadata, _headings(root, url), next(iter(page_titles), None), url, site
     )
-    return title, {"meta": "meta", "h1": "text", "title": "title"}[how]
 
 
 def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
@@ -141,7 +153,17 @@ def _extract(
     if body_layer:
         item.sources["body"] = body_layer
     _fill(item, root, layers, url)
+    if body and body_layer == "text" and item.title:
+        item.body = _without_title(body, item.title)
     return item
+
+
+def _without_title(body: str, title: str) -> str | None:
+    """Drop the headline where the page repeats it as the body's first paragraphs."""
+    paragraphs = body.split("\n\n")
+    key = clean.text_key(title)
+    kept = [p for i, p in enumerate(paragraphs) if i > 2 or clean.text_key(p) != key]
+    return "\n\n".join(kept) or None
 
 
 def extract_article_html(

@@ -31,7 +31,7 @@ NEGATIVE_WORDS = frozenset(
     "advert advertisement advertising ads ad adslot adunit ad-slot dfp sponsor sponsored "
     "cookie cookies consent popup modal overlay breadcrumb breadcrumbs sidebar widget widgets "
     "recommended recommendations recirc taboola outbrain tags tagcloud taglist tag nav navbar "
-    "navigation menu footer caption figcaption credit credits byline toolbar print skip "
+    "navigation menu footer caption figcaption credit credits byline toolbar skip "
     "mostread popular trending readmore more teaser teasers "
     "author-bio authorbio bio disclaimer banner masthead topbar pagination pager login rating "
     "meta postmeta entry-meta infobox factbox jump toc tooltip paywall donate survey poll".split()
@@ -66,31 +66,67 @@ _SHORT_JUNK = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^(by|von|por|par|di|door|texte?|text)\s*:?\s+\S.{0,70}$", re.IGNORECASE)
+#: Dates as pages print them, in the formats met most often.
+TEXT_DATE = re.compile(
+    r"\b(\d{1,2}[./]\s?\d{1,2}[./]\s?(?:19|20)\d{2}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?,?\s+(?:19|20)\d{2}"
+    r"|[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}年\s?\d{1,2}月\s?\d{1,2}日|(?:19|20)\d{2}\.\s?\d{1,2}\.\s?\d{1,2})"
+)
+_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\d{1,2}時\d{1,2}分")
+_CREDIT = re.compile(
+    r"(\b(photo|foto|image|bild|picture|credit|copyright|source|quelle|fuente)s?\s*:|©|"
+    r"\bgetty images\b|\bvia reuters\b|/\s?(ap|afp|dpa|reuters|epa)\b|\bcopyright\b)",
+    re.IGNORECASE,
+)
 _RESIDUE = re.compile(r"\(TagsToTranslate\)|\(T\)\w", re.IGNORECASE)
 
 
-def words(el: HtmlElement) -> set[str]:
-    """Lowercased words of an element's class and id attributes."""
+#: Negative words that win even beside positive ones ("related-content", "comment-body").
+HARD_NEGATIVE = frozenset(
+    "comment comments commentlist related relatedposts share sharing social newsletter promo "
+    "advert advertisement advertising ads sponsor sponsored recommended recommendations "
+    "taboola outbrain cookie cookies consent popup modal paywall".split()
+)
+#: Class prefixes that describe page state or taxonomy, not what an element is
+#: ("has-sidebar", "tag-politics", "category-news", "no-comments").
+_STATE_PREFIXES = (
+    "has-", "no-", "with-", "without-", "is-", "not-", "one-", "two-", "tag-", "category-",
+    "postid-", "page-", "single", "sidebar-primary", "sidebar-second", "format-", "status-",
+    "overflow", "layout-", "theme-", "template-", "type-",
+)  # fmt: skip
+
+
+def _tokens(el: HtmlElement) -> list[str]:
     raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    if not raw.strip():
+    return [t for t in raw.split() if not t.startswith(_STATE_PREFIXES)]
+
+
+def words(el: HtmlElement) -> set[str]:
+    """Lowercased words of an element's class and id attributes (state classes left out)."""
+    tokens = _tokens(el)
+    if not tokens:
         return set()
-    tokens = raw.split()
-    return set(tokens) | {w for w in _SPLIT.split(raw) if w}
+    return set(tokens) | {w for t in tokens for w in _SPLIT.split(t) if w}
 
 
 def is_negative(el: HtmlElement) -> bool:
     """True when class/id words mark the element as non-article."""
-    found = words(el)
-    if found & HIDDEN_TOKENS:
+    tokens = _tokens(el)
+    if set(tokens) & HIDDEN_TOKENS:
         return True
-    return bool(found & NEGATIVE_WORDS) and not found & BODY_HINTS
+    found = words(el)
+    if not found & NEGATIVE_WORDS or found & BODY_HINTS:
+        return False
+    return not found & POSITIVE_WORDS or bool(found & HARD_NEGATIVE)
 
 
 def is_strong_negative(el: HtmlElement) -> bool:
     """Negative words and no positive ones: safe to prune anywhere in the page."""
-    found = words(el)
-    if found & HIDDEN_TOKENS:
+    tokens = _tokens(el)
+    if set(tokens) & HIDDEN_TOKENS:
         return True
+    found = words(el)
     return bool(found & NEGATIVE_WORDS) and not found & (POSITIVE_WORDS | BODY_HINTS)
 
 
@@ -102,10 +138,26 @@ def is_hidden(el: HtmlElement) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
+def is_dateline(text: str) -> bool:
+    """A short line that is mostly a date: "Published on 30/04/2024 - 16:38"."""
+    if len(text) > 80:
+        return False
+    match = TEXT_DATE.search(text) or _TIME.search(text)
+    if not match:
+        return False
+    rest = _TIME.sub(" ", TEXT_DATE.sub(" ", text))
+    return len(re.findall(r"\w+", rest)) <= 5
+
+
+def is_credit(text: str) -> bool:
+    """A photo caption's credit line ("... Photo: Jane Doe/AP")."""
+    return len(text) < 300 and bool(_CREDIT.search(text[-120:]))
+
+
 def is_junk_line(text: str) -> bool:
-    """Short widget, byline or residue lines that no article sentence looks like."""
-    if _RESIDUE.search(text):
+    """Short widget, byline, date, credit or residue lines that no article sentence looks like."""
+    if _RESIDUE.search(text) or is_credit(text):
         return True
     if len(text) > 90:
         return False
-    return bool(_SHORT_JUNK.match(text) or _BYLINE.match(text))
+    return bool(_SHORT_JUNK.match(text) or _BYLINE.match(text) or is_dateline(text))

@@ -25,8 +25,12 @@ _NOT_PEOPLE = re.compile(
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|\by\b|\bet\b|&)\s*", re.IGNORECASE)
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())
+def text_key(text: str) -> str:
+    """Letters and digits only, casefolded: for comparing headlines across layers."""
+    return re.sub(r"\W+", "", html.unescape(text).casefold())
+
+
+_key = text_key
 
 
 def site_words(url: str, site_name: str | None) -> set[str]:
@@ -58,24 +62,57 @@ def strip_site(title: str, url: str, site_name: str | None) -> str:
     return title
 
 
+def _untruncated(title: str, others: list[str]) -> str:
+    """A longer candidate when `title` is a cut-off copy of it ("Headline that…")."""
+    stem = title.rstrip(".… ")
+    if stem == title:
+        return title
+    return next((o for o in others if len(o) > len(stem) and o.startswith(stem)), title)
+
+
 def choose_title(
-    metadata: list[str], headings: list[str], page_title: str | None, url: str, site: str | None
+    metadata: list[tuple[str, str]],
+    headings: list[str],
+    page_title: str | None,
+    url: str,
+    site: str | None,
 ) -> tuple[str | None, str]:
-    """Headline and the name of where it came from (`h1`, `meta`, `title`)."""
-    cleaned = [strip_site(norm_space(html.unescape(t)), url, site) for t in metadata if t]
-    heading_keys = {_key(h): h for h in headings if h}
-    for candidate in cleaned:
-        if _key(candidate) in heading_keys:
-            return heading_keys[_key(candidate)], "meta"
+    """Headline and the layer it came from (`jsonld`, `meta`, `text` for h1, `title`).
+
+    JSON-LD's `headline` is the publisher's own statement of the headline; other
+    metadata titles are kept when a visible heading confirms them, since og:title
+    is often an SEO variant.
+    """
+    cleaned = [
+        (strip_site(norm_space(html.unescape(t)), url, site), layer) for t, layer in metadata
+    ]
+    cleaned = [(t, layer) for t, layer in cleaned if t and text_key(t) not in site_words(url, site)]
+    others = [t for t, _ in cleaned] + headings
+    heading_keys = {text_key(h): h for h in headings if h}
+    # A visible headline that an OpenGraph/meta title repeats outranks a
+    # JSON-LD headline that neither shows.
+    ld_keys = {text_key(t): t for t, layer in cleaned if layer == "jsonld"}
+    for title, layer in cleaned:
+        key = text_key(title)
+        if layer != "jsonld" and key in heading_keys:
+            # Same words in JSON-LD: keep its plain string (no display quotes or markup).
+            return (ld_keys[key], "jsonld") if key in ld_keys else (heading_keys[key], layer)
+    for title, layer in cleaned:
+        if layer == "jsonld":
+            return _untruncated(title, others), layer
     page = strip_site(norm_space(page_title), url, site) if page_title else ""
+    parts = {text_key(p) for p in [page, *_TITLE_SEPARATORS.split(norm_space(page_title))] if p}
     for heading in headings:
-        key = _key(heading)
-        if key and any(key in _key(c) for c in [*cleaned, page]):
-            return heading, "h1"
+        if text_key(heading) in parts:
+            return heading, "text"
+    for heading in headings:
+        key = text_key(heading)
+        if key and any(key in text_key(c) for c in [*others, page] if c != heading):
+            return heading, "text"
     if cleaned:
-        return cleaned[0], "meta"
+        return _untruncated(cleaned[0][0], others), cleaned[0][1]
     if headings:
-        return headings[0], "h1"
+        return headings[0], "text"
     return (page or None), "title"
 
 

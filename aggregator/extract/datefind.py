@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.extract import boilerplate as bp
@@ -23,11 +24,23 @@ _URL_DATE = re.compile(
 _DATE_WORDS = ("date", "time", "publish", "posted", "dateline", "timestamp", "datum", "fecha")
 _META_WORDS = frozenset(("meta", "byline", "postmeta", "entry-meta", "dateline"))
 _UPDATE_WORDS = ("update", "modif", "aktualisiert", "actualiz", "edited")
-_TEXT_DATE = re.compile(
-    r"\b(\d{1,2}[./]\s?\d{1,2}[./]\s?(?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}"
-    r"|\d{1,2}\.?\s+[A-Za-zäéûÄ]{3,10}\.?\s+(?:19|20)\d{2}"
-    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
-    r"|\d{4}年\d{1,2}月\d{1,2}日)"
+_TEXT_DATE = bp.TEXT_DATE
+
+
+_TIME_AFTER = re.compile(
+    r"[\s,·|-]{0,6}(?:um\s+|at\s+|a las\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?", re.I
+)
+_NOT_SCRIPT = "[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_AFTER = etree.XPath(
+    f"following::text(){_NOT_SCRIPT}[normalize-space()][position() <= 40]", smart_strings=False
+)
+_BEFORE = etree.XPath(
+    f"preceding::text(){_NOT_SCRIPT}[normalize-space()][position() <= 15]", smart_strings=False
+)
+_DATED = etree.XPath(
+    "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
+    " or contains(@class, 'posted') or contains(@id, 'date') or contains(@class, 'datum')"
+    " or contains(@class, 'fecha') or contains(@class, 'dateline')]"
 )
 
 
@@ -79,17 +92,48 @@ def url_date(url: str) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
+def _date_span(text: str) -> str | None:
+    """The date in a piece of text, with a time that directly follows it."""
+    match = _TEXT_DATE.search(text)
+    if not match:
+        return None
+    end = match.end()
+    following = _TIME_AFTER.match(text, end)
+    if following:
+        end = following.end()
+    return norm_space(text[match.start() : end])
+
+
+def _near_headline(root: HtmlElement) -> str | None:
+    """First date printed just after the headline, else just before it."""
+    headlines = root.xpath("//body//h1")
+    if not headlines:
+        return None
+    after = _AFTER(headlines[0])
+    before = list(reversed(_BEFORE(headlines[0])))
+    # Closest first, alternating sides: a date just above the headline beats one
+    # in a teaser list further down.
+    for distance in range(max(len(after), len(before))):
+        for texts in (after, before):
+            if distance < len(texts) and len(texts[distance]) <= 200:
+                found = _date_span(texts[distance])
+                if found:
+                    return found
+    return None
+
+
 def text_date(root: HtmlElement) -> str | None:
-    """Date text from a short element whose class or id says it holds a date."""
-    for el in root.xpath(
-        "//*[self::span or self::div or self::p or self::small or self::li][@class or @id]"
-    )[:3000]:
+    """Date text near the headline, or from an element whose class says it holds a date."""
+    near = _near_headline(root)
+    if near:
+        return near
+    for el in _DATED(root)[:300]:
         words = " ".join(bp.words(el))
         if not any(w in words for w in _DATE_WORDS) or any(w in words for w in _UPDATE_WORDS):
             continue
-        text = text_of(el)
-        if 6 <= len(text) <= 80 and not _in_noise(el):
-            match = _TEXT_DATE.search(text)
-            if match:
-                return text
+        for value in (el.get("title"), text_of(el)):
+            if value and len(value) <= 120:
+                found = _date_span(value)
+                if found and not _in_noise(el):
+                    return found
     return None

@@ -174,3 +174,15 @@ def article_fields(node: dict[str, Any]) -> Fields:
         "canonical": _url_of(node.get("url")) or None,
     }
     return {k: v for k, v in fields.items() if v}
+
+
+def describes_page(node: dict[str, Any], nodes: list[dict[str, Any]], urls: set[str]) -> bool:
+    """True when an article node is this page's, not one teaser of a listed many."""
+    if not node_types(node) & ARTICLE_TYPES:
+        return False
+    wanted = {u.rstrip("/") for u in urls if u}
+    own = {_url_of(node.get("url")), _url_of(node.get("mainEntityOfPage"))} - {""}
+    if own & wanted:
+        return True
+    articles = sum(1 for n in nodes if node_types(n) & ARTICLE_TYPES)
+    return articles <= 2

@@ -75,6 +75,8 @@ def is_article(
         return kind != "home" or has_article_node
     if kind is not None:
         return False
+    if og_type and og_type.lower() == "article":
+        return True
     if og_type and og_type.lower() in _NOT_ARTICLE_TYPES and "page" in classes:
         return False
     return not (teaser_count(root) >= 12 and prose < 1500)

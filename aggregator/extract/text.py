@@ -65,8 +65,22 @@ class _Walk:
             self.link_chars = 0
 
 
-def _skip(el: HtmlElement) -> bool:
-    return el.tag in bp.DROP_TAGS or bp.is_hidden(el) or bp.is_strong_negative(el)
+#: A "negative" element holding more than this share of the page's text is a layout
+#: wrapper ("has-sidebar", "sidebar-second"), not a widget.
+WRAPPER_SHARE = 0.5
+
+
+_VISIBLE_TEXT = etree.XPath(".//text()[not(parent::script or parent::style)]", smart_strings=False)
+
+
+def _skip(el: HtmlElement, page_chars: int) -> bool:
+    if el.tag in bp.DROP_TAGS or bp.is_hidden(el):
+        return True
+    if el.tag == "main":
+        return False
+    if not bp.is_strong_negative(el):
+        return False
+    return len(el.text_content()) < WRAPPER_SHARE * page_chars
 
 
 def _walk(body: HtmlElement) -> _Walk:
@@ -77,6 +91,7 @@ def _walk(body: HtmlElement) -> _Walk:
     blocks_open: list[int] = [-1]
     links = 0
     negative = -1
+    page_chars = sum(map(len, _VISIBLE_TEXT(body)))
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         if not isinstance(el.tag, str):
@@ -86,7 +101,7 @@ def _walk(body: HtmlElement) -> _Walk:
             state.elements.append(el)
             state.parents.append(frames[-1][0] if frames else -1)
             state.ends.append(index)
-            if _skip(el):
+            if el is not body and _skip(el, page_chars):
                 walker.skip_subtree()
                 frames.append((index, False, False, negative, True))
                 continue
@@ -97,7 +112,7 @@ def _walk(body: HtmlElement) -> _Walk:
             is_link = el.tag == "a"
             links += is_link
             frames.append((index, is_block, is_link, negative, False))
-            if bp.is_negative(el):
+            if bp.is_negative(el) and len(el.text_content()) < WRAPPER_SHARE * page_chars:
                 negative = index
             state.add(el.text, links > 0)
         else:
@@ -151,7 +166,7 @@ def _choose(state: _Walk) -> int:
 
 
 def _keep(block: Block) -> bool:
-    if bp.is_junk_line(block.text):
+    if block.tag == "h1" or bp.is_junk_line(block.text):
         return False
     return block.links <= len(block.text) / 2 or len(block.text) > 300
 
