@@ -109,44 +109,71 @@ def norm(text: str | None) -> str:
     return re.sub(r"\s+", " ", html.unescape(text or "")).strip()
 
 
-def _parse(raw: str) -> tuple[datetime | None, date | None]:
+def _parse_date_module() -> Callable[..., Any] | None:
+    try:
+        from aggregator.dates import parse_date
+    except ImportError:
+        return None
+    return parse_date
+
+
+PARSE_DATE = _parse_date_module()
+
+
+def _lenient(raw: str) -> tuple[datetime | None, date | None]:
+    """dateparser for non-ISO text, used only for the informational figure."""
+    import dateparser
+
+    settings: Any = {
+        "RELATIVE_BASE": NOW.replace(tzinfo=None),
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "TO_TIMEZONE": "UTC",
+        "DATE_ORDER": "DMY",
+    }
+    value = dateparser.parse(raw, settings=settings)
+    if value is None:
+        return None, None
+    has_time = bool(re.search(r"\d{1,2}[:.h]\d{2}", raw))
+    return (value if has_time else None), value.date()
+
+
+def _parse(raw: str, lenient: bool) -> tuple[datetime | None, date | None]:
     """(instant if the raw value has a time and zone, local calendar day)."""
     day: date | None = None
     match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", raw)
     if match:
         day = date.fromisoformat(match.group(1))
     instant: datetime | None = None
-    try:
-        from aggregator.dates import parse_date
-
-        parsed = parse_date(raw, now=NOW)
+    if PARSE_DATE is not None:
+        parsed = PARSE_DATE(raw, now=NOW)
         if parsed is not None:
             if parsed.precision in ("second", "minute", "hour"):
                 instant = parsed.value
             day = day or parsed.value.date()
-    except ImportError:
-        try:
-            value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-            instant = value if value.tzinfo else None
-        except ValueError:
-            pass
+        return instant, day
+    try:
+        value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        instant = value if value.tzinfo else None
+    except ValueError:
+        if lenient:
+            instant, lenient_day = _lenient(raw)
+            day = day or lenient_day
     return instant, day
 
 
-def date_ok(raw: str | None, truth: dict[str, Any]) -> tuple[bool, bool]:
+def date_ok(raw: str | None, truth: dict[str, Any], lenient: bool = False) -> tuple[bool, bool]:
     """(counts as correct, same calendar day)."""
     if not raw:
         return False, False
-    instant, day = _parse(raw)
+    instant, day = _parse(raw, lenient)
     gold = truth["published"]
-    gold_day = date.fromisoformat(gold[:10])
-    same_day = day == gold_day
+    same_day = day == date.fromisoformat(gold[:10])
     if truth.get("published_precision") == "datetime":
         gold_instant = datetime.fromisoformat(gold.replace("Z", "+00:00"))
-        same_day = same_day or (
-            instant is not None and instant.date() == gold_instant.astimezone(UTC).date()
-        )
-        return instant is not None and abs((instant - gold_instant).total_seconds()) <= 60, same_day
+        if instant is not None and instant.date() == gold_instant.astimezone(UTC).date():
+            same_day = True
+        close = instant is not None and abs((instant - gold_instant).total_seconds()) <= 60
+        return close, same_day
     return same_day, same_day
 
 
@@ -168,6 +195,7 @@ class Scores:
     snippets: Counter[str] = field(default_factory=Counter)
     titles: list[bool] = field(default_factory=list)
     dates: list[tuple[bool, bool]] = field(default_factory=list)
+    lenient_dates: list[bool] = field(default_factory=list)
     authors: list[float] = field(default_factory=list)
     seconds: float = 0.0
     pages: int = 0
@@ -199,6 +227,7 @@ class Scores:
                 self.miss("title", page)
         if "published" in fields:
             self.dates.append(date_ok(result.published, truth))
+            self.lenient_dates.append(date_ok(result.published, truth, lenient=True)[0])
             if not self.dates[-1][0]:
                 self.miss("date", page)
         if "author" in fields:
@@ -246,6 +275,12 @@ def report(name: str, scores: Scores, verbose: bool) -> None:
             f"  published  {sum(right)}/{len(right)} correct ({_rate(right)});"
             f" same day {sum(days)}/{len(days)} ({_rate(days)})"
         )
+        if PARSE_DATE is None:
+            print(
+                "             (aggregator.dates.parse_date unavailable: raw values read with"
+                " datetime.fromisoformat only; with dateparser for non-ISO text:"
+                f" {sum(scores.lenient_dates)}/{len(right)} ({_rate(scores.lenient_dates)}))"
+            )
     if scores.authors:
         print(
             f"  authors    recall {sum(scores.authors) / len(scores.authors):.1%} ({len(scores.authors)} pages)"

@@ -35,7 +35,7 @@ def _layers(root: HtmlElement, url: str, sel: Mapping[str, str] | None) -> tuple
     has_article = node is not None and jsonld.describes_page(node, nodes, page_urls)
     layers: Layers = [
         ("selectors", selectors.selector_fields(root, sel)),
-        ("jsonld", jsonld.article_fields(node) if node else {}),
+        ("jsonld", jsonld.article_fields(node, nodes) if node else {}),
         ("meta", {**metas, **{k: v for k, v in links.items() if v}}),
         ("microdata", meta.microdata_fields(root)),
         ("time", dict(datefind.time_fields(root))),

@@ -138,6 +138,22 @@ def is_hidden(el: HtmlElement) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
+_SECTION_BREAK = re.compile(
+    r"^(you (may|might) (also )?(like|enjoy)|related( posts| articles| stories| news| content)?|"
+    r"more (from|on|stories|news)\b.*|read next|recommended( for you| stories)?|most (read|popular)|"
+    r"trending( now)?|das könnte sie auch interessieren|mehr zum thema|weitere artikel|"
+    r"auch interessant|(te )?puede(s)? interesar(te)?|también te puede interesar|"
+    r"você (também )?pode gostar|vous aimerez aussi|à lire aussi|sur le même sujet|"
+    r"leggi anche|potrebbe interessarti|関連記事|おすすめ記事)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_section_break(text: str) -> bool:
+    """A standalone "Related articles"-type header: what follows is not the article."""
+    return len(text) <= 60 and bool(_SECTION_BREAK.match(text))
+
+
 def is_dateline(text: str) -> bool:
     """A short line that is mostly a date: "Published on 30/04/2024 - 16:38"."""
     if len(text) > 80:

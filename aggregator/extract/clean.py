@@ -18,8 +18,7 @@ from aggregator.extract.document import norm_space
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|•|/|:)\s+")
 _BY = re.compile(r"^\s*(by|von|por|par|di|door|de|text|texto|texte|autor|author)\s*:?\s+", re.I)
 _NOT_PEOPLE = re.compile(
-    r"^(admin|administrator|by|staff|editor|editors|redaktion|redacción|rédaction|"
-    r"guest|anonymous|unknown|user|webmaster|null|none|n/a)$",
+    r"^(admin|administrator|by|guest|anonymous|unknown|user|webmaster|null|none|n/a)$",
     re.IGNORECASE,
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|\by\b|\bet\b|&)\s*", re.IGNORECASE)

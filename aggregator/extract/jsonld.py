@@ -152,7 +152,19 @@ def _first(value: Any, keys: tuple[str, ...] = ("name",)) -> str | None:
     return values[0] if values else None
 
 
-def article_fields(node: dict[str, Any]) -> Fields:
+def _resolve(value: Any, nodes: list[dict[str, Any]]) -> Any:
+    """Replace `{"@id": ...}` references (Yoast's @graph style) by the nodes they name."""
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, dict) and "name" not in item and by_id.get(item.get("@id")):
+            item = by_id[item["@id"]]
+        out.append(item)
+    return out
+
+
+def article_fields(node: dict[str, Any], nodes: list[dict[str, Any]] | None = None) -> Fields:
     """Map one article node to ArticleItem field names (raw values)."""
     keywords = node.get("keywords")
     tags = (
@@ -164,7 +176,7 @@ def article_fields(node: dict[str, Any]) -> Fields:
         "title": _first(node.get("headline")) or _first(node.get("name")),
         "published": _first(node.get("datePublished")) or _first(node.get("dateCreated")),
         "modified": _first(node.get("dateModified")),
-        "authors": _strings(node.get("author"), ("name", "@id")),
+        "authors": _strings(_resolve(node.get("author"), nodes or []), ("name",)),
         "summary": _first(node.get("description")),
         "image": _first(node.get("image"), ("url", "contentUrl", "@id")),
         "category": _first(node.get("articleSection")),

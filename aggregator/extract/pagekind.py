@@ -65,13 +65,15 @@ def is_article(
     root: HtmlElement, url: str, *, has_article_node: bool, og_type: str | None, prose: int
 ) -> bool:
     """Decide from structured data, URL, body classes and the amount of prose."""
-    if prose < MIN_ARTICLE_CHARS:
-        return False
     classes = body_classes(root)
     kind = url_kind(url)
     if classes & _WP_LISTING and not classes & _WP_ARTICLE:
         return False
-    if has_article_node or classes & _WP_ARTICLE:
+    declared = has_article_node or bool(classes & _WP_ARTICLE)
+    if prose < MIN_ARTICLE_CHARS:
+        # A declared article whose text a script fills in still has a headline and a date.
+        return declared and kind is None
+    if declared:
         return kind != "home" or has_article_node
     if kind is not None:
         return False

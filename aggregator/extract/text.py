@@ -25,6 +25,9 @@ from aggregator.extract.document import norm_space
 MIN_PROSE = 40
 #: Weight of one character of noise against one of prose when choosing the container.
 NOISE_WEIGHT = 1.0
+#: A teaser card is at most this many levels above its headline and this long.
+TEASER_LEVELS = 3
+TEASER_CHARS = 700
 #: Share of prose credit given for body-like class names, <article> or itemprop=articleBody.
 HINT_BONUS = 0.25
 
@@ -134,6 +137,41 @@ def _hinted(el: HtmlElement) -> bool:
     return bool(bp.words(el) & bp.BODY_HINTS)
 
 
+def _sizes(state: _Walk) -> list[int]:
+    """Characters of block text under each element."""
+    sizes = [0] * len(state.elements)
+    for block in state.blocks:
+        if block.owner >= 0:
+            sizes[block.owner] += len(block.text)
+    for index in range(len(sizes) - 1, 0, -1):
+        if state.parents[index] >= 0:
+            sizes[state.parents[index]] += sizes[index]
+    return sizes
+
+
+def _mark_teasers(state: _Walk) -> None:
+    """Treat teaser cards (a linked headline plus its blurb) as noise.
+
+    A heading that is all link names another page; its card is the largest
+    small ancestor around it, so the blurb, kicker and date go with it.
+    """
+    sizes: list[int] | None = None
+    for block in state.blocks:
+        if block.tag not in bp.HEADINGS or block.links < 0.8 * len(block.text):
+            continue
+        sizes = sizes or _sizes(state)
+        card = block.owner
+        for _ in range(TEASER_LEVELS):
+            parent = state.parents[card]
+            if parent < 0 or sizes[parent] > TEASER_CHARS:
+                break
+            card = parent
+        last = state.ends[card]
+        for other in state.blocks:
+            if card <= other.owner <= last and other.negative < card:
+                other.negative = card
+
+
 def _choose(state: _Walk) -> int:
     """Index of the element where prose minus weighted noise is largest."""
     count = len(state.elements)
@@ -168,7 +206,10 @@ def _choose(state: _Walk) -> int:
 def _keep(block: Block) -> bool:
     if block.tag == "h1" or bp.is_junk_line(block.text):
         return False
-    return block.links <= len(block.text) / 2 or len(block.text) > 300
+    size = len(block.text)
+    # Mostly-link lines are "Read more: <headline>" teasers; a sentence that
+    # opens with a linked phrase keeps a good part of plain text.
+    return block.links <= size * (0.5 if size < 100 else 0.65) or size > 300
 
 
 def main_text(root: HtmlElement) -> list[str]:
@@ -178,17 +219,38 @@ def main_text(root: HtmlElement) -> list[str]:
     state = _walk(body)
     if not state.blocks:
         return []
+    _mark_teasers(state)
     container = _choose(state)
     last = state.ends[container]
-    paragraphs: list[str] = []
+    kept: list[Block] = []
     for block in state.blocks:
         if not container <= block.owner <= last or block.negative > container:
             continue
-        if _keep(block) and (not paragraphs or paragraphs[-1] != block.text):
-            paragraphs.append(block.text)
-    while paragraphs and len(paragraphs[-1]) < 25 and not paragraphs[-1].endswith((".", "!", "?")):
-        paragraphs.pop()
-    return paragraphs
+        if _keep(block) and (not kept or kept[-1].text != block.text):
+            kept.append(block)
+    kept = _cut_at_break(kept)
+    # A heading or label with nothing after it introduces what was cut ("Related").
+    while kept and (kept[-1].tag in bp.HEADINGS or _is_label(kept[-1].text)):
+        kept.pop()
+    return [block.text for block in kept]
+
+
+_CLOSERS = (".", "!", "?", "…", '"', "”", "»", "。", "！", "？", ")", "）", "」")
+
+
+def _cut_at_break(blocks: list[Block]) -> list[Block]:
+    """Drop everything from a "Related posts" header on, if it sits in the last half."""
+    total = sum(len(b.text) for b in blocks)
+    seen = 0
+    for index, block in enumerate(blocks):
+        if seen >= total / 2 and bp.is_section_break(block.text):
+            return blocks[:index]
+        seen += len(block.text)
+    return blocks
+
+
+def _is_label(text: str) -> bool:
+    return len(text) < 40 and not text.endswith(_CLOSERS)
 
 
 def element_paragraphs(element: HtmlElement) -> list[str]:
