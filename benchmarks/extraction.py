@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aggregator.extract import extract_article_html  # noqa: E402
+from aggregator.extract import extract_article_html
 
 DEFAULT_CORPUS = Path("/work/shared/corpus")
 NOW = datetime(2027, 1, 1, tzinfo=UTC)

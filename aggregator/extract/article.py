@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-from lxml.html import HtmlElement
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, tag_links
@@ -78,7 +78,7 @@ def _headings(root: HtmlElement, url: str) -> list[str]:
 
 
 def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tuple[str | None, str]:
-    chosen, layer = _pick(layers[:1], "title")
+    chosen, _layer = _pick(layers[:1], "title")
     if chosen:
         return str(chosen), "selectors"
     metadata = [(v["title"], layer) for layer, v in layers[1:] if v.get("title")]
@@ -101,16 +101,15 @@ def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
 
 
 def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> None:
+    """Every field but the body, each from the first layer that has it."""
     site, _ = _pick(layers, "site_name")
-    item.title, how = _title(root, layers, url, site)
-    item.sources["title"] = how
+    item.title, item.sources["title"] = _title(root, layers, url, site)
     for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
         value, source = _date(layers, name, url, root)
         setattr(item, attr, value)
         setattr(item, attr.replace("_raw", "_source"), source or None)
-    authors, layer = _pick(layers, "authors")
+    authors, authors_layer = _pick(layers, "authors")
     item.authors = clean.clean_authors(authors or byline_authors(root), site)
-    layer = layer if authors else "text"
     summary, summary_layer = _pick(layers, "summary")
     item.summary = norm_space(summary) or None
     image, image_layer = _pick(layers, "image")
@@ -123,16 +122,19 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
         [("meta", {"language": root.get("lang")}), *layers], "language"
     )
     item.language = clean.language_code(language)
-    canonical, canonical_layer = _pick(layers, "canonical")
+    # rel=canonical and og:url (the meta layer) name the page; JSON-LD `url` may name the story.
+    canonical, canonical_layer = _pick([layers[0], layers[2], layers[1]], "canonical")
     item.canonical_url = urljoin(url, canonical) if canonical else None
-    for field_name, source in (
-        ("authors", layer), ("summary", summary_layer), ("image_url", image_layer),
-        ("category", category_layer or "text"), ("tags", tags_layer or "text"),
-        ("language", language_layer), ("canonical_url", canonical_layer),
-        ("published_raw", item.published_source), ("modified_raw", item.modified_source),
-    ):  # fmt: skip
-        if getattr(item, field_name) and source:
-            item.sources[field_name] = source
+    found: list[tuple[str, str | None]] = [
+        ("authors", authors_layer or "text"), ("summary", summary_layer),
+        ("image_url", image_layer), ("category", category_layer or "text"),
+        ("tags", tags_layer or "text"), ("language", language_layer),
+        ("canonical_url", canonical_layer), ("published_raw", item.published_source),
+        ("modified_raw", item.modified_source),
+    ]  # fmt: skip
+    for field_name, layer_name in found:
+        if getattr(item, field_name) and layer_name:
+            item.sources[field_name] = layer_name
 
 
 def _extract(

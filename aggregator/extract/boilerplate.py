@@ -9,23 +9,29 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+
+
+def words_set(text: str) -> frozenset[str]:
+    """A frozenset of the space-separated words in `text` (keeps long lists readable)."""
+    return frozenset(text.split())
+
 
 #: Elements never part of article text.
-DROP_TAGS = frozenset(
+DROP_TAGS = words_set(
     "script style noscript template svg iframe form button select input textarea nav aside "
     "footer figure figcaption canvas video audio object embed map dialog menu label "
-    "picture source link meta head".split()
+    "picture source link meta head"
 )
 #: Elements that start a new paragraph.
-BLOCK_TAGS = frozenset(
+BLOCK_TAGS = words_set(
     "p div section article main header h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre "
-    "table tbody thead tr td th br hr address center details summary".split()
+    "table tbody thead tr td th br hr address center details summary"
 )
 HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 
 #: Words in class/id naming a container that is not article text.
-NEGATIVE_WORDS = frozenset(
+NEGATIVE_WORDS = words_set(
     "comment comments commentlist share sharing shares social socials sharebar related "
     "relatedposts newsletter newsletters subscribe subscription signup promo promos promotion "
     "advert advertisement advertising ads ad adslot adunit ad-slot dfp sponsor sponsored "
@@ -34,23 +40,23 @@ NEGATIVE_WORDS = frozenset(
     "navigation menu footer caption figcaption credit credits byline toolbar skip "
     "mostread popular trending readmore more teaser teasers "
     "author-bio authorbio bio disclaimer banner masthead topbar pagination pager login rating "
-    "meta postmeta entry-meta infobox factbox jump toc tooltip paywall donate survey poll".split()
+    "meta postmeta entry-meta infobox factbox jump toc tooltip paywall donate survey poll"
 )
 #: Whole class tokens of elements only screen readers or scripts show.
-HIDDEN_TOKENS = frozenset(
+HIDDEN_TOKENS = words_set(
     "sr-only visually-hidden screen-reader-text screenreader-only hidden d-none hide "
-    "element-invisible offscreen".split()
+    "element-invisible offscreen"
 )
 #: Words that make a container likely to hold the article text.
-POSITIVE_WORDS = frozenset(
+POSITIVE_WORDS = words_set(
     "article articlebody body content entry main post story text blog news single "
-    "prose rich richtext detail paragraph".split()
+    "prose rich richtext detail paragraph"
 )
 #: Article-body markers strong enough to outweigh a page's other text.
-BODY_HINTS = frozenset(
+BODY_HINTS = words_set(
     "articlebody article-body article-content article__body article__content entry-content "
     "post-content post-body story-body story-content body-text article-text articletext "
-    "td-post-content single-content content-body article_body post_content".split()
+    "td-post-content single-content content-body article_body post_content"
 )
 
 _SPLIT = re.compile(r"[\s_-]+")
@@ -83,10 +89,10 @@ _RESIDUE = re.compile(r"\(TagsToTranslate\)|\(T\)\w", re.IGNORECASE)
 
 
 #: Negative words that win even beside positive ones ("related-content", "comment-body").
-HARD_NEGATIVE = frozenset(
+HARD_NEGATIVE = words_set(
     "comment comments commentlist related relatedposts share sharing social newsletter promo "
     "advert advertisement advertising ads sponsor sponsored recommended recommendations "
-    "taboola outbrain cookie cookies consent popup modal paywall".split()
+    "taboola outbrain cookie cookies consent popup modal paywall"
 )
 #: Class prefixes that describe page state or taxonomy, not what an element is
 #: ("has-sidebar", "tag-politics", "category-news", "no-comments").
@@ -140,7 +146,8 @@ def is_hidden(el: HtmlElement) -> bool:
 
 _SECTION_BREAK = re.compile(
     r"^(you (may|might) (also )?(like|enjoy)|related( posts| articles| stories| news| content)?|"
-    r"more (from|on|stories|news)\b.*|read next|recommended( for you| stories)?|most (read|popular)|"
+    r"more (from|on|stories|news)\b.*|read next|recommended( for you| stories)?|"
+    r"most (read|popular)|"
     r"trending( now)?|das könnte sie auch interessieren|mehr zum thema|weitere artikel|"
     r"auch interessant|(te )?puede(s)? interesar(te)?|también te puede interesar|"
     r"você (também )?pode gostar|vous aimerez aussi|à lire aussi|sur le même sujet|"

@@ -7,7 +7,7 @@ WordPress and many other CMSs mark category and tag links with
 
 from __future__ import annotations
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import text_of

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from aggregator.extract.datefind import ISO_DATE, ISO_DATETIME
 from aggregator.extract.document import norm_space
 
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|•|/|:)\s+")
+# Separators between headline and site name, dashes included (en and em dash).
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|·|»|•|/|:)\s+")
 _BY = re.compile(r"^\s*(by|von|por|par|di|door|de|text|texto|texte|autor|author)\s*:?\s+", re.I)
 _NOT_PEOPLE = re.compile(
     r"^(admin|administrator|by|guest|anonymous|unknown|user|webmaster|null|none|n/a)$",

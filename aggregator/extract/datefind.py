@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-from lxml.html import HtmlElement
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import norm_space, text_of

@@ -13,8 +13,8 @@ from __future__ import annotations
 import codecs
 import re
 
-from lxml import etree
-from lxml.html import HtmlElement, HTMLParser
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement, HTMLParser  # type: ignore[import-untyped, unused-ignore]
 from w3lib.encoding import html_to_unicode
 
 _PARSER = HTMLParser(

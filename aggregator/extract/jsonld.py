@@ -13,21 +13,19 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
+from aggregator.extract.boilerplate import words_set
 from aggregator.extract.document import norm_space
 
 Fields = dict[str, Any]
 
 #: schema.org types whose node describes the article itself.
-ARTICLE_TYPES = frozenset(
-    t.lower()
-    for t in (
-        "Article NewsArticle BlogPosting ReportageNewsArticle AnalysisNewsArticle "
-        "OpinionNewsArticle ReviewNewsArticle BackgroundNewsArticle AskPublicNewsArticle "
-        "SatiricalArticle LiveBlogPosting TechArticle ScholarlyArticle Report "
-        "SocialMediaPosting DiscussionForumPosting Review CreativeWork MedicalWebPage"
-    ).split()
+ARTICLE_TYPES = words_set(
+    "article newsarticle blogposting reportagenewsarticle analysisnewsarticle "
+    "opinionnewsarticle reviewnewsarticle backgroundnewsarticle askpublicnewsarticle "
+    "satiricalarticle liveblogposting techarticle scholarlyarticle report "
+    "socialmediaposting discussionforumposting review creativework medicalwebpage"
 )
 #: page types that may carry a date or headline when no article node exists.
 PAGE_TYPES = frozenset(("webpage", "itempage", "aboutpage", "searchresultspage"))

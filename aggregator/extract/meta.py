@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract.document import norm_space, text_of
 
@@ -22,7 +22,8 @@ PUBLISHED_KEYS = (
     "parsely-pub-date", "sailthru.date", "dcterms.created", "dcterms.issued", "dc.date.issued",
     "dc.date.created", "dc.date", "dcterms.date", "date", "pubdate", "publishdate",
     "publish-date", "publish_date", "published_time", "article.published", "datepublished",
-    "article_date_original", "original-publish-date", "publication_date", "cxenseparse:recs:publishtime",
+    "article_date_original", "original-publish-date", "publication_date",
+    "cxenseparse:recs:publishtime",
     "og:pubdate", "bt:pubdate", "nv:date", "displaydate", "datecreated", "date.created",
 )  # fmt: skip
 MODIFIED_KEYS = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 _LISTING_PATH = re.compile(
     r"/(category|categories|tag|tags|topic|topics|author|authors|autor|autoren|search|suche"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import norm_space, text_of
@@ -22,7 +22,9 @@ _RELATIVE = re.compile(
 _DATE_WORDS = frozenset(
     ("date", "time", "ago", "posted", "published", "timestamp", "datetime", "meta-date")
 )
-_SUMMARY_WORDS = frozenset(("excerpt", "summary", "teaser", "dek", "description", "standfirst", "intro", "lead", "entry-summary"))  # fmt: skip
+_SUMMARY_WORDS = frozenset(
+    ("excerpt", "summary", "teaser", "dek", "description", "standfirst", "intro", "lead")
+)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -102,10 +104,10 @@ def _summary(card: HtmlElement, title: str | None) -> str | None:
 def _image(card: HtmlElement, base: str) -> str | None:
     for img in card.iter("img"):
         for attr in ("data-src", "data-lazy-src", "data-original", "src"):
-            src = (img.get(attr) or "").strip()
+            src = str(img.get(attr) or "").strip()
             if src and not src.startswith("data:"):
                 return urljoin(base, src)
-        srcset = (img.get("srcset") or img.get("data-srcset") or "").strip()
+        srcset = str(img.get("srcset") or img.get("data-srcset") or "").strip()
         if srcset:
             return urljoin(base, srcset.split(",")[0].split()[0])
     return None

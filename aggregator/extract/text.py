@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lxml import etree
-from lxml.html import HtmlElement
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import norm_space
@@ -235,7 +235,8 @@ def main_text(root: HtmlElement) -> list[str]:
     return [block.text for block in kept]
 
 
-_CLOSERS = (".", "!", "?", "…", '"', "”", "»", "。", "！", "？", ")", "）", "」")
+# Sentence ends, Latin and CJK (ideographic full stop, fullwidth ! ? and parenthesis).
+_CLOSERS = (".", "!", "?", "…", '"', "”", "»", "。", "\uff01", "\uff1f", ")", "\uff09", "」")
 
 
 def _cut_at_break(blocks: list[Block]) -> list[Block]:
