@@ -282,12 +282,10 @@ def report(name: str, scores: Scores, verbose: bool) -> None:
                 f" {sum(scores.lenient_dates)}/{len(right)} ({_rate(scores.lenient_dates)}))"
             )
     if scores.authors:
-        print(
-            f"  authors    recall {sum(scores.authors) / len(scores.authors):.1%} ({len(scores.authors)} pages)"
-        )
-    print(
-        f"  speed      {scores.pages / scores.seconds:.1f} pages/s ({scores.pages} pages, {scores.seconds:.2f} s)"
-    )
+        recall = sum(scores.authors) / len(scores.authors)
+        print(f"  authors    recall {recall:.1%} ({len(scores.authors)} pages)")
+    rate = scores.pages / scores.seconds
+    print(f"  speed      {rate:.1f} pages/s ({scores.pages} pages, {scores.seconds:.2f} s)")
     if verbose:
         for what, pages in sorted(scores.misses.items()):
             print(f"  missed {what}: {' '.join(pages)}")

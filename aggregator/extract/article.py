@@ -50,14 +50,30 @@ def _pick(layers: Layers, name: str) -> tuple[Any, str | None]:
     return None, None
 
 
-def _date(layers: Layers, name: str, url: str, root: HtmlElement) -> tuple[str | None, str]:
-    """Raw date and its DATE_SOURCES name; `sources` keeps the finer layer name."""
-    kinds = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": "meta"}
-    candidates = [(values.get(name), kinds.get(layer, layer)) for layer, values in layers]
+def _date(
+    layers: Layers, name: str, url: str, root: HtmlElement, title: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """Raw date, its DATE_SOURCES kind, and the layer that supplied it."""
+    candidates: list[tuple[str | None, str]] = []
+    layer_of: dict[int, str] = {}
+    for layer, values in layers:
+        kind = _KINDS.get(layer, layer)
+        if values.get(f"{name}_tag") == "time":
+            kind = "time"
+        layer_of[len(candidates)] = layer
+        candidates.append((values.get(name), kind))
     if name == "published":
-        candidates += [(datefind.url_date(url), "url"), (datefind.text_date(root), "text")]
-    value, source = clean.choose_date(candidates)
-    return value, source or ""
+        layer_of[len(candidates)] = "url"
+        candidates.append((datefind.url_date(url), "url"))
+        layer_of[len(candidates)] = "text"
+        candidates.append((datefind.text_date(root, title), "text"))
+    index = clean.choose_date(candidates)
+    if index is None:
+        return None, None, None
+    return norm_space(candidates[index][0]), candidates[index][1], layer_of[index]
+
+
+_KINDS = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": "meta"}
 
 
 _H1 = etree.XPath("//body//h1[not(ancestor::nav)]")
@@ -105,11 +121,13 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
     site, _ = _pick(layers, "site_name")
     item.title, item.sources["title"] = _title(root, layers, url, site)
     for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
-        value, source = _date(layers, name, url, root)
+        value, kind, layer = _date(layers, name, url, root, item.title)
         setattr(item, attr, value)
-        setattr(item, attr.replace("_raw", "_source"), source or None)
+        setattr(item, attr.replace("_raw", "_source"), kind)
+        if layer:
+            item.sources[attr] = layer
     authors, authors_layer = _pick(layers, "authors")
-    item.authors = clean.clean_authors(authors or byline_authors(root), site)
+    item.authors = clean.clean_authors(authors or byline_authors(root, item.title), site)
     summary, summary_layer = _pick(layers, "summary")
     item.summary = norm_space(summary) or None
     image, image_layer = _pick(layers, "image")
@@ -129,8 +147,7 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
         ("authors", authors_layer or "text"), ("summary", summary_layer),
         ("image_url", image_layer), ("category", category_layer or "text"),
         ("tags", tags_layer or "text"), ("language", language_layer),
-        ("canonical_url", canonical_layer), ("published_raw", item.published_source),
-        ("modified_raw", item.modified_source),
+        ("canonical_url", canonical_layer),
     ]  # fmt: skip
     for field_name, layer_name in found:
         if getattr(item, field_name) and layer_name:

@@ -138,14 +138,14 @@ def clean_authors(names: Iterable[str], site_name: str | None = None) -> list[st
     return out
 
 
-def choose_date(candidates: Iterable[tuple[str | None, str]]) -> tuple[str | None, str | None]:
-    """First ISO datetime, else first ISO date, else first value, in layer order."""
-    present = [(norm_space(v), s) for v, s in candidates if v and norm_space(v)]
+def choose_date(candidates: list[tuple[str | None, str]]) -> int | None:
+    """Index of the first ISO datetime, else first ISO date, else first value, in layer order."""
+    present = [(i, norm_space(v)) for i, (v, _) in enumerate(candidates) if v and norm_space(v)]
     for pattern in (ISO_DATETIME, ISO_DATE):
-        for value, source in present:
+        for index, value in present:
             if pattern.match(value):
-                return value, source
-    return present[0] if present else (None, None)
+                return index
+    return present[0][0] if present else None
 
 
 def language_code(value: str | None) -> str | None:

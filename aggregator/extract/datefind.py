@@ -23,7 +23,7 @@ _URL_DATE = re.compile(
 )
 _DATE_WORDS = ("date", "time", "publish", "posted", "dateline", "timestamp", "datum", "fecha")
 _META_WORDS = frozenset(("meta", "byline", "postmeta", "entry-meta", "dateline"))
-_UPDATE_WORDS = ("update", "modif", "aktualisiert", "actualiz", "edited")
+_UPDATE_WORDS = ("update", "modif", "aktualisiert", "actualiz", "atualiz", "edited", "mise")
 _TEXT_DATE = bp.TEXT_DATE
 
 
@@ -104,29 +104,40 @@ def _date_span(text: str) -> str | None:
     return norm_space(text[match.start() : end])
 
 
-def _near_headline(root: HtmlElement) -> str | None:
-    """First date printed just after the headline, else just before it."""
+def headline_anchor(root: HtmlElement, title: str | None) -> HtmlElement | None:
+    """The element showing the headline: the first h1, else one whose text is the title."""
     headlines = root.xpath("//body//h1")
-    if not headlines:
-        return None
-    after = _AFTER(headlines[0])
-    before = list(reversed(_BEFORE(headlines[0])))
-    # Closest first, alternating sides: a date just above the headline beats one
-    # in a teaser list further down.
-    for distance in range(max(len(after), len(before))):
-        for texts in (after, before):
-            if distance < len(texts) and len(texts[distance]) <= 200:
-                found = _date_span(texts[distance])
-                if found:
-                    return found
+    if headlines:
+        return headlines[0]
+    if title and len(title) < 300:
+        found = root.xpath("//body//text()[normalize-space(.) = $t]/..", t=title)
+        if found:
+            return found[0]
     return None
 
 
-def text_date(root: HtmlElement) -> str | None:
+def near_headline(root: HtmlElement, title: str | None) -> list[str]:
+    """Text pieces around the headline, closest first, alternating after and before.
+
+    A date or byline just above the headline beats one in a teaser list further down.
+    """
+    anchor = headline_anchor(root, title)
+    if anchor is None:
+        return []
+    after = _AFTER(anchor)
+    before = list(reversed(_BEFORE(anchor)))
+    pieces: list[str] = []
+    for distance in range(max(len(after), len(before))):
+        pieces.extend(texts[distance] for texts in (after, before) if distance < len(texts))
+    return [p for p in pieces if len(p) <= 200]
+
+
+def text_date(root: HtmlElement, title: str | None = None) -> str | None:
     """Date text near the headline, or from an element whose class says it holds a date."""
-    near = _near_headline(root)
-    if near:
-        return near
+    for piece in near_headline(root, title):
+        found = _date_span(piece)
+        if found:
+            return found
     for el in _DATED(root)[:300]:
         words = " ".join(bp.words(el))
         if not any(w in words for w in _DATE_WORDS) or any(w in words for w in _UPDATE_WORDS):

@@ -156,7 +156,7 @@ def _resolve(value: Any, nodes: list[dict[str, Any]]) -> Any:
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
-        if isinstance(item, dict) and "name" not in item and by_id.get(item.get("@id")):
+        if isinstance(item, dict) and len(item) == 1 and by_id.get(item.get("@id")):
             item = by_id[item["@id"]]
         out.append(item)
     return out
@@ -176,7 +176,7 @@ def article_fields(node: dict[str, Any], nodes: list[dict[str, Any]] | None = No
         "modified": _first(node.get("dateModified")),
         "authors": _strings(_resolve(node.get("author"), nodes or []), ("name",)),
         "summary": _first(node.get("description")),
-        "image": _first(node.get("image"), ("url", "contentUrl", "@id")),
+        "image": _first(_resolve(node.get("image"), nodes or []), ("url", "contentUrl")),
         "category": _first(node.get("articleSection")),
         "tags": tags,
         "language": _first(node.get("inLanguage"), ("alternateName", "name")),

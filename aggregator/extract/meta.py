@@ -130,6 +130,7 @@ def microdata_fields(root: HtmlElement) -> Fields:
             fields["title"] = _itemprop_value(el)
         elif prop == "datepublished" and "published" not in fields:
             fields["published"] = _itemprop_value(el)
+            fields["published_tag"] = el.tag
         elif prop == "datemodified" and "modified" not in fields:
             fields["modified"] = _itemprop_value(el)
         elif prop == "author" and len(authors) < 10:
