@@ -69,3 +69,58 @@ AGGREGATOR_MAX_TITLE_LENGTH = 1000
 # Dropped items are logged in one line (reason and URL), at INFO: duplicates are routine.
 LOG_FORMATTER = "aggregator.logformatter.ArticleLogFormatter"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+
+# --- Discovery: feeds and news sitemaps (issue 7; docs/discovery.md) ----------
+# Read RSS/Atom feeds: the site's `feeds`, or those listing pages link with
+# <link rel="alternate">, or a probe of /feed/ when a listing page names none.
+AGGREGATOR_DISCOVER_FEEDS = True
+# Read sitemaps: the site's `sitemaps`, or the `Sitemap:` lines of robots.txt.
+AGGREGATOR_DISCOVER_SITEMAPS = True
+# A feed larger than this is refused (a news feed is tens of KB).
+AGGREGATOR_FEED_MAX_BYTES = 5 * 1024 * 1024
+# A sitemap larger than this once gunzipped is refused (the protocol's own limit is 50 MB,
+# but the download itself stops at DOWNLOAD_MAXSIZE).
+AGGREGATOR_SITEMAP_MAX_BYTES = 10 * 1024 * 1024
+# Entries read per sitemap file; the rest are counted, not followed (news sitemaps hold <= 1000).
+AGGREGATOR_SITEMAP_MAX_URLS = 1000
+# Sitemap files deep: 1 reads only the sitemaps named; 3 allows index -> index -> urlset.
+AGGREGATOR_SITEMAP_MAX_DEPTH = 3
+# Follow only <url> entries that carry <news:news>: a plain sitemap lists the whole
+# archive, which a news crawl should not fetch. False follows every entry.
+AGGREGATOR_SITEMAP_NEWS_ONLY = True
+
+# --- JavaScript rendering: scrapy-playwright with Debian's Chromium (issue 7) ---
+# Read only when a site has `render_js`: then the spider installs playwright's download
+# handler for that crawler alone (aggregator/spiders/rendering.py). Plain crawls start no browser.
+# `playwright install` cannot download browsers on our machines: use the system Chromium.
+AGGREGATOR_CHROMIUM_PATH = os.environ.get("AGGREGATOR_CHROMIUM_PATH", "/usr/bin/chromium")
+# When a rendered page counts as loaded: "load", "domcontentloaded" or "networkidle"
+# (for listings that fetch their links after load; costs at least 500 ms a page).
+AGGREGATOR_RENDER_WAIT_UNTIL = "load"
+# Seconds a page may take to render before the attempt fails (and is retried).
+AGGREGATOR_RENDER_TIMEOUT = 30.0
+# Sample the browser's memory (summed RSS, into stats) every this many rendered pages.
+AGGREGATOR_RENDER_MEMORY_EVERY = 20
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": AGGREGATOR_CHROMIUM_PATH,
+    "headless": True,
+    # Chromium's sandbox cannot start as root; the flags after it stop background
+    # connections that a closed network refuses (and that leak nothing to anyone).
+    "args": [
+        *(["--no-sandbox"] if os.geteuid() == 0 else []),
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ],
+}
+# Images, fonts and media are never needed to build a listing's links.
+PLAYWRIGHT_ABORT_REQUEST = "aggregator.spiders.rendering.should_abort_request"
+# Open pages per browser context; each site gets one context, so this is the per-site limit.
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_MAX_CONTEXTS = 2
+# Milliseconds; the same as AGGREGATOR_RENDER_TIMEOUT for navigations.
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = AGGREGATOR_RENDER_TIMEOUT * 1000
+# --- end of issue 7 block --------------------------------------------------------

@@ -26,6 +26,8 @@ from aggregator.clock import Clock, get_clock, utcnow
 from aggregator.extract import extract_article, extract_listing
 from aggregator.items import ArticleItem, ListingEntry
 from aggregator.sites import Site, build_site
+from aggregator.spiders.discovery import DiscoveryMixin  # issue 7: feeds, sitemaps
+from aggregator.spiders.rendering import install_rendering  # issue 7: render_js
 from aggregator.urls import registered_host
 
 
@@ -35,7 +37,7 @@ def site_name_for(url: str) -> str:
     return name if re.match(r"^[a-z]", name) else f"site_{name or 'unknown'}"
 
 
-class NewsSpider(Spider):
+class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
     """Crawl listing pages and the articles they link to, for one site."""
 
     name = "news"
@@ -63,19 +65,32 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.clock = get_clock(crawler.settings)
+        install_rendering(crawler, spider.site)  # issue 7: playwright only for render_js sites
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        for request in self.discovery_requests():  # issue 7: feeds and sitemaps first
+            yield request
         for url in self.site.start_urls:
             yield self.listing_request(url, depth=1)
 
     def listing_request(self, url: str, *, depth: int) -> Request:
         """A request for one listing page, `depth` pages deep in its pagination."""
-        return Request(url, callback=self.parse_listing, cb_kwargs={"depth": depth})
+        return Request(
+            url,
+            callback=self.parse_listing,
+            cb_kwargs={"depth": depth},
+            **self.render_kwargs("listing"),  # issue 7: rendered when render_js
+        )
 
     def article_request(self, entry: ListingEntry) -> Request:
         """A request for the article an entry links to, carrying the entry."""
-        return Request(entry.url, callback=self.parse_article, cb_kwargs={"entry": entry})
+        return Request(
+            entry.url,
+            callback=self.parse_article,
+            cb_kwargs={"entry": entry},
+            **self.render_kwargs("article"),  # issue 7: rendered when render_js = "all"
+        )
 
     def _inc(self, key: str) -> None:
         if self.crawler.stats is not None:
@@ -95,12 +110,14 @@ class NewsSpider(Spider):
             yield self.article_request(entry)
         if page.next_page and depth < self.site.max_pages:
             yield self.listing_request(page.next_page, depth=depth + 1)
+        yield from self.feeds_from_listing(page.feeds, response)  # issue 7
 
     def parse_article(
         self, response: Response, entry: ListingEntry | None = None
     ) -> Iterator[ArticleItem]:
         """Extract one article and stamp it with the site, fetch time and teaser."""
         fetched_at = self.clock()
+        entry = self.preferred_entry(entry)  # issue 7: a feed/sitemap date beats "29 mins ago"
         if not isinstance(response, HtmlResponse):
             self._inc("not_html")
             return

@@ -1,0 +1,151 @@
+"""JavaScript rendering through scrapy-playwright and Debian's Chromium, per site.
+
+A site with `render_js = true` has its listing pages rendered; `"all"` renders
+its article pages too. The playwright download handler is installed only on
+crawlers whose site renders (`install_rendering`, called from the spider's
+`from_crawler`, before Scrapy freezes the settings), so plain crawls start no
+browser and pay nothing. Rendered requests share one browser context per site
+whose open pages are capped by `PLAYWRIGHT_MAX_PAGES_PER_CONTEXT`; images, fonts
+and media are aborted (`should_abort_request`); scrapy-playwright closes every
+page once its HTML is read. Playwright errors are retried like network errors
+(added to `RETRY_EXCEPTIONS`); a render that still fails reaches the spider's
+errback, which counts it.
+
+Settings: `AGGREGATOR_RENDER_WAIT_UNTIL`, `AGGREGATOR_RENDER_TIMEOUT`,
+`AGGREGATOR_RENDER_MEMORY_EVERY`, and the `PLAYWRIGHT_*` block of settings.py.
+Stats: `aggregator/render/pages`, `aggregator/render/failed`,
+`aggregator/render/browser_rss_bytes` (largest summed RSS of the browser's
+processes seen), `aggregator/render/browser_processes`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
+
+from aggregator.sites import Site
+
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+#: Retried like network errors; `Error` is the base of playwright's TimeoutError.
+PLAYWRIGHT_ERRORS = ("playwright.async_api.Error",)
+#: Resource types a news listing never needs to build its links.
+ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
+_PREFIX = "aggregator/render"
+
+
+def should_abort_request(request: Any) -> bool:
+    """`PLAYWRIGHT_ABORT_REQUEST`: skip images, fonts and media."""
+    return str(getattr(request, "resource_type", "")) in ABORTED_RESOURCE_TYPES
+
+
+def renders(site: Site, kind: str) -> bool:
+    """Whether pages of `kind` (`listing` or `article`) of `site` go through the browser."""
+    if kind == "listing":
+        return site.render_js in (True, "all")
+    return site.render_js == "all"
+
+
+def render_meta(site: Site, settings: Any) -> dict[str, Any]:
+    """Request meta that sends a page through the browser."""
+    timeout_ms = int(settings.getfloat("AGGREGATOR_RENDER_TIMEOUT") * 1000)
+    return {
+        "playwright": True,
+        "playwright_context": f"site-{site.name}",
+        "playwright_page_goto_kwargs": {
+            "wait_until": settings.get("AGGREGATOR_RENDER_WAIT_UNTIL"),
+            "timeout": timeout_ms,
+        },
+    }
+
+
+def install_rendering(crawler: Crawler, site: Site) -> None:
+    """Route this crawler's http(s) through playwright if `site` renders anything."""
+    if not site.render_js:
+        return
+    settings = crawler.settings
+    handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+    handlers.update({"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER})
+    settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+    retry = [*settings.getlist("RETRY_EXCEPTIONS"), *PLAYWRIGHT_ERRORS]
+    settings.set("RETRY_EXCEPTIONS", list(dict.fromkeys(retry)), priority="spider")
+    RenderMonitor.from_crawler(crawler)
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process we can see in /proc (Linux)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name in parentheses may contain spaces: split after it.
+            fields = stat.read_text().rpartition(")")[2].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return parents
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def browser_memory(root: int | None = None) -> tuple[int, int]:
+    """(summed RSS in bytes, process count) of every descendant of `root` (default: us).
+
+    The playwright driver and Chromium's processes are all children of this
+    process. RSS counts pages shared between Chromium's processes once per
+    process, so the sum is an upper bound.
+    """
+    parents = _parents()
+    seen: set[int] = set()
+    frontier = {os.getpid() if root is None else root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - seen
+        seen |= frontier
+    return sum(_rss_bytes(pid) for pid in seen), len(seen)
+
+
+class RenderMonitor:
+    """Counts rendered pages and samples the browser's memory every N of them."""
+
+    def __init__(self, crawler: Crawler, every: int) -> None:
+        self.crawler = crawler
+        self.every = max(1, every)
+        self.pages = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        monitor = cls(crawler, crawler.settings.getint("AGGREGATOR_RENDER_MEMORY_EVERY"))
+        crawler.signals.connect(monitor.response_received, signal=signals.response_received)
+        # The browser is closed at engine_stopped, so it is still alive here.
+        crawler.signals.connect(monitor.spider_closed, signal=signals.spider_closed)
+        return monitor
+
+    def response_received(self, response: Response, request: Request) -> None:
+        if "playwright" not in response.flags:
+            return
+        self.pages += 1
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"{_PREFIX}/pages")
+        if self.pages == 1 or self.pages % self.every == 0:
+            self.sample()
+
+    def spider_closed(self) -> None:
+        if self.pages:
+            self.sample()
+
+    def sample(self) -> None:
+        rss, processes = browser_memory()
+        if self.crawler.stats is not None and processes:
+            self.crawler.stats.max_value(f"{_PREFIX}/browser_rss_bytes", rss)
+            self.crawler.stats.max_value(f"{_PREFIX}/browser_processes", processes)
