@@ -80,9 +80,11 @@ TEXT_DATE = re.compile(
     r"|(?:19|20)\d{2}年\s?\d{1,2}月\s?\d{1,2}日|(?:19|20)\d{2}\.\s?\d{1,2}\.\s?\d{1,2})"
 )
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\d{1,2}時\d{1,2}分")
+# A credit closes its line: the keyword and at most a name or agency after it.
 _CREDIT = re.compile(
     r"(\b(photo|foto|image|bild|picture|credit|copyright|source|quelle|fuente)s?\s*:|©|"
-    r"\bgetty images\b|\bvia reuters\b|/\s?(ap|afp|dpa|reuters|epa)\b|\bcopyright\b)",
+    r"\bgetty images\b|\bvia reuters\b|/\s?(ap|afp|dpa|reuters|epa)\b|\bcopyright\b)"
+    r"[^.!?]{0,60}$",
     re.IGNORECASE,
 )
 _RESIDUE = re.compile(r"\(TagsToTranslate\)|\(T\)\w", re.IGNORECASE)
@@ -174,7 +176,7 @@ def is_dateline(text: str) -> bool:
 
 def is_credit(text: str) -> bool:
     """A photo caption's credit line ("... Photo: Jane Doe/AP")."""
-    return len(text) < 300 and bool(_CREDIT.search(text[-120:]))
+    return len(text) < 300 and bool(_CREDIT.search(text[-100:]))
 
 
 def is_junk_line(text: str) -> bool:

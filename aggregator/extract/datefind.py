@@ -28,7 +28,9 @@ _TEXT_DATE = bp.TEXT_DATE
 
 
 _TIME_AFTER = re.compile(
-    r"[\s,·|-]{0,6}(?:um\s+|at\s+|a las\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?", re.I
+    r"[\s,·|-]{0,6}(?:(?:um\s+|at\s+|a las\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?"
+    r"|\d{1,2}時\d{1,2}分)",
+    re.I,
 )
 _NOT_SCRIPT = "[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 _AFTER = etree.XPath(

@@ -40,7 +40,7 @@ _COMMENT = re.compile(r"<!--|-->|<!\[CDATA\[|\]\]>|^\s*//.*$", re.MULTILINE)
 def _loads(text: str) -> list[Any]:
     """Parse one script block into its top-level values, tolerating common damage."""
     text = text.strip().rstrip(";")
-    for attempt in (text, _TRAILING_COMMA.sub(r"\1", _COMMENT.sub("", text))):
+    for attempt in (text, _TRAILING_COMMA.sub(r"\1", _COMMENT.sub("", text)).strip()):
         values: list[Any] = []
         decoder = json.JSONDecoder(strict=False)
         pos = 0

@@ -41,7 +41,10 @@ def url_kind(url: str) -> str | None:
     parts = urlsplit(url)
     path = parts.path or "/"
     if path in ("/", "") or re.fullmatch(r"/(index\.\w+|[a-z]{2}(-[a-z]{2})?/?)", path, re.I):
-        return None if parts.query and not _LISTING_QUERY.search(parts.query) else "home"
+        if _LISTING_QUERY.search(parts.query):
+            return "listing"
+        # "/?p=959" is how WordPress addresses a post without pretty permalinks.
+        return None if parts.query else "home"
     if _STATIC_PATH.match(path):
         return "static"
     if _LISTING_PATH.search(path) or _LISTING_QUERY.search(parts.query):

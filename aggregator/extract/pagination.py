@@ -49,8 +49,10 @@ def next_page(root: HtmlElement, base: str, page_url: str) -> str | None:
         if _NEXT_TEXT.match(_label(a)) or _NEXT_TEXT.match(text_of(a)):
             return urljoin(base, str(a.get("href")).strip())
     for a in anchors:
+        if "prev" in (a.get("rel") or "").lower():
+            continue  # a single post's link to the previous post, not a listing page
         words = bp.words(a) | (bp.words(a.getparent()) if a.getparent() is not None else set())
-        if words & {"next", "nav-previous", "older", "pagination-next"}:
+        if words & {"next", "older", "pagination-next"}:
             return urljoin(base, str(a.get("href")).strip())
     current = _page_number(page_url) or 1
     for a in anchors:
