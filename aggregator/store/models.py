@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -49,6 +60,7 @@ class Article(Base):
         Index("ix_articles_site_published_at", "site", "published_at"),
         Index("ix_articles_content_hash", "content_hash"),
         Index("ix_articles_last_seen_at", "last_seen_at"),
+        Index("ix_articles_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -70,6 +82,8 @@ class Article(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    """When the stored text last changed (insert or update); readers poll it."""
 
     urls: Mapped[list[ArticleUrl]] = relationship(
         back_populates="article", cascade="all, delete-orphan"
@@ -88,6 +102,65 @@ class ArticleUrl(Base):
     )
 
     article: Mapped[Article] = relationship(back_populates="urls")
+
+
+class ArticleRevision(Base):
+    """A previous version of an article, kept when an update replaced it."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (
+        Index("ix_article_revisions_article_id_replaced_at", "article_id", "replaced_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(BigId, ForeignKey("articles.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    modified_at: Mapped[datetime | None]
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    stored_at: Mapped[datetime]
+    replaced_at: Mapped[datetime]
+
+
+class ArticleDuplicate(Base):
+    """A copy of a stored article met under another URL: same text, or a syndicated near copy."""
+
+    __tablename__ = "article_duplicates"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    site: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(8))
+    similarity: Mapped[float] = mapped_column(Float)
+    article_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class ArticleFingerprint(Base):
+    """An article's MinHash signature, to confirm near-duplicate candidates."""
+
+    __tablename__ = "article_fingerprints"
+
+    article_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArticleBand(Base):
+    """One LSH band key of an article's signature: the index that finds near copies."""
+
+    __tablename__ = "article_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class CrawlRun(Base):

@@ -1,108 +1,61 @@
-"""All SQL of the project: saving articles and reading them back.
+"""All SQL of the project goes through here: saving batches of articles and reading them back.
 
 `ArticleRepository.save_batch` writes a batch of cleaned, dated articles in
-one transaction. An article already stored under any of its URL forms is
-updated when its title, body or modified date changed, else only its
-`last_seen_at` moves; every URL form is recorded in `article_urls`.
+one transaction (writers take turns: SQLite's BEGIN IMMEDIATE, a PostgreSQL
+advisory lock). Each article ends as one `Outcome`: inserted; updated (title,
+body or modified date changed, the previous version kept in
+`article_revisions`); unchanged (only `last_seen_at` moves); or a duplicate,
+exact (same content hash) or near (a syndicated copy on another site),
+recorded in `article_duplicates` against the stored article. The decisions are
+`plans`, the statements `writes`, the lookups `lookups`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from enum import StrEnum
+from collections.abc import Sequence
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from aggregator.items import ArticleItem
-from aggregator.store.models import Article, ArticleUrl
+from aggregator.store.lookups import KnownUrl, known_urls
+from aggregator.store.models import Article
+from aggregator.store.plans import Outcome, resolve, rounds
+from aggregator.store.schema import lock_writers, writer
+from aggregator.store.writes import write_round
 
+__all__ = ["DEFAULT_NEAR_THRESHOLD", "ArticleRepository", "KnownUrl", "Outcome"]
 
-class Outcome(StrEnum):
-    """What saving one article did."""
-
-    INSERTED = "inserted"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
-# Fields copied from the item to the row; a change in any of `_CHANGE_FIELDS`
-# makes an update, the others follow along.
-_COPIED_FIELDS = (
-    "site",
-    "title",
-    "body",
-    "summary",
-    "authors",
-    "published_at",
-    "published_raw",
-    "published_source",
-    "published_precision",
-    "modified_at",
-    "category",
-    "tags",
-    "image_url",
-    "language",
-    "content_hash",
-)
-_CHANGE_FIELDS = ("title", "body", "modified_at")
-
-
-def _row_values(item: ArticleItem) -> dict[str, object]:
-    return {name: getattr(item, name) for name in _COPIED_FIELDS}
+# Estimated Jaccard similarity of 5-word shingles from which a copy counts as the same story.
+DEFAULT_NEAR_THRESHOLD = 0.7
 
 
 class ArticleRepository:
-    """Reads and writes `articles` and `article_urls`."""
+    """Reads and writes articles, their URL forms, revisions, copies and fingerprints."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, near_threshold: float = DEFAULT_NEAR_THRESHOLD) -> None:
         self.engine = engine
+        self.near_threshold = near_threshold
 
     def save_batch(self, items: Sequence[ArticleItem]) -> list[Outcome]:
-        """Insert or update every item in one transaction; one outcome per item."""
-        with Session(self.engine) as session, session.begin():
-            return [self._save(session, item) for item in items]
+        """Save every item in one transaction; one outcome per item, in order."""
+        if not items:
+            return []
+        with writer(self.engine).begin() as conn:
+            lock_writers(conn)
+            plans = []
+            for batch_round in rounds(items):
+                resolve(conn, batch_round, self.near_threshold)
+                write_round(conn, batch_round)
+                plans.extend(batch_round)
+        order = {id(item): index for index, item in enumerate(items)}
+        plans.sort(key=lambda plan: order[id(plan.item)])
+        return [plan.outcome for plan in plans]
 
-    def _save(self, session: Session, item: ArticleItem) -> Outcome:
-        assert item.canonical_url and item.fetched_at, "clean pipeline fills these"
-        forms = list(dict.fromkeys([item.canonical_url, *item.url_forms]))
-        article = self._find(session, forms)
-        if article is None:
-            article = Article(
-                url=item.canonical_url,
-                first_seen_at=item.fetched_at,
-                last_seen_at=item.fetched_at,
-                **_row_values(item),
-            )
-            session.add(article)
-            session.flush()
-            outcome = Outcome.INSERTED
-        else:
-            changed = any(getattr(article, f) != getattr(item, f) for f in _CHANGE_FIELDS)
-            if changed:
-                for name, value in _row_values(item).items():
-                    setattr(article, name, value)
-            article.last_seen_at = max(article.last_seen_at, item.fetched_at)
-            outcome = Outcome.UPDATED if changed else Outcome.UNCHANGED
-        self._record_urls(session, article.id, forms)
-        return outcome
-
-    @staticmethod
-    def _find(session: Session, forms: Iterable[str]) -> Article | None:
-        forms = list(forms)
-        found = session.scalars(select(Article).where(Article.url.in_(forms)).limit(1)).first()
-        if found is not None:
-            return found
-        return session.scalars(
-            select(Article).join(ArticleUrl).where(ArticleUrl.url.in_(forms)).limit(1)
-        ).first()
-
-    @staticmethod
-    def _record_urls(session: Session, article_id: int, forms: Sequence[str]) -> None:
-        known = set(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(forms))))
-        session.add_all(
-            ArticleUrl(url=form, article_id=article_id) for form in forms if form not in known
-        )
+    def known(self, urls: Sequence[str]) -> dict[str, KnownUrl]:
+        """Which of `urls` are stored (as an article's URL form or as a copy's URL)."""
+        with self.engine.connect() as conn:
+            return known_urls(conn, urls)
 
     def count(self) -> int:
         """How many articles are stored."""

@@ -1,10 +1,13 @@
 """Creating engines and keeping the schema at Alembic's head.
 
 `open_engine` applies the per-backend connection settings (SQLite: WAL,
-foreign keys, a busy timeout so two processes can share one file).
-`prepare_schema` upgrades an empty database by itself (DESIGN contract 3) and
-refuses a database whose schema is behind or ahead of the code, naming the
-command that fixes it. `drift` compares the models with the live schema.
+foreign keys, a busy timeout so two processes can share one file, and
+transactions begun by SQLAlchemy so that `writer(engine)` can take the write
+lock at BEGIN; PostgreSQL: a connect timeout, so an unreachable server fails
+fast instead of stalling the crawl). `prepare_schema` upgrades an empty
+database by itself (DESIGN contract 3), one process at a time, and refuses a
+database whose schema is behind or ahead of the code, naming the command that
+fixes it. `drift` compares the models with the live schema.
 """
 
 from __future__ import annotations
@@ -17,12 +20,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 from aggregator.store.models import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Seconds to wait for a PostgreSQL connection before spooling instead.
+CONNECT_TIMEOUT = 10
+# pg_advisory_lock keys (any constant 64-bit numbers, unique to this project).
+SCHEMA_LOCK = 0x61676772_00000001
+WRITE_LOCK = 0x61676772_00000002
+_IMMEDIATE = "aggregator_begin_immediate"
 
 
 class SchemaError(RuntimeError):
@@ -30,6 +39,8 @@ class SchemaError(RuntimeError):
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own implicit BEGIN cannot be made IMMEDIATE; `_sqlite_begin` emits it instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -38,16 +49,46 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def open_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL, with this project's connection settings."""
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite"):
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+    connect_args = (
+        {"connect_timeout": CONNECT_TIMEOUT} if parsed.drivername.startswith("postgresql") else {}
+    )
+    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, for transactions that write: on SQLite they take the write lock at BEGIN.
+
+    Reading first and writing later in a deferred SQLite transaction lets two
+    processes both decide that a row is missing; BEGIN IMMEDIATE serialises
+    them. PostgreSQL writers serialise with `lock_writers` instead.
+    """
+    return engine.execution_options(**{_IMMEDIATE: True})
+
+
+def lock_writers(conn: Connection) -> None:
+    """On PostgreSQL, hold the project's write lock until the transaction ends (no-op elsewhere).
+
+    Deduplication reads (is this URL, text or near copy stored?) and then
+    writes; two crawlers doing that at once could both insert. The unique
+    constraints catch identical URLs, this lock also covers copies.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -77,13 +118,30 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run migrations up to `revision` on `engine`."""
     config = alembic_config(engine)
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 
 
 def prepare_schema(engine: Engine) -> str:
-    """Upgrade an empty database; refuse one that is behind or unknown. Returns what was done."""
+    """Upgrade an empty database; refuse one that is behind or unknown. Returns what was done.
+
+    Crawlers started together on an empty PostgreSQL database take turns
+    (a session advisory lock), so only the first creates the schema.
+    """
+    if engine.dialect.name != "postgresql":
+        return _prepare_schema(engine)
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
+        conn.commit()
+        try:
+            return _prepare_schema(engine)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
+            conn.commit()
+
+
+def _prepare_schema(engine: Engine) -> str:
     current = current_revision(engine)
     head = head_revision()
     if current == head:

@@ -69,7 +69,11 @@ def test_insert_then_unchanged_then_updated(repository: ArticleRepository) -> No
         urls = set(session.scalars(select(ArticleUrl.url)))
     assert stored.body == "New body."
     assert stored.first_seen_at == FETCHED and stored.last_seen_at == later
-    assert urls == {"https://example.com/a", "https://example.com/a/?utm_source=x"}
+    assert urls == {
+        "https://example.com/a",
+        "https://example.com/a/",
+        "https://example.com/a/?utm_source=x",
+    }
 
 
 def test_an_article_met_under_a_known_url_form_is_the_same_article(
