@@ -74,8 +74,9 @@ def parse_feed(data: bytes, url: str, *, max_bytes: int) -> list[Link]:
         href = _link(entry, url)
         if href is None:
             continue
-        published = entry.get("published") or entry.get("updated")
-        updated = entry.get("updated")
+        # dict.get: feedparser's own get() maps a missing `updated` to `published`.
+        published = dict.get(entry, "published") or dict.get(entry, "updated")
+        updated = dict.get(entry, "updated")
         links.append(
             Link(
                 url=href,

@@ -27,6 +27,7 @@ Stats (`<kind>` is `feeds` or `sitemaps`): `aggregator/<kind>/requested`,
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -55,6 +56,16 @@ DISCOVERY_PRIORITY = 10
 ANNOUNCED_PRIORITY = 5
 
 
+@dataclass(slots=True)
+class _State:
+    feeds_seen: set[str] = field(default_factory=set)
+    """Feed URLs already requested (listing pages repeat their feed links)."""
+    feed_probed: bool = False
+    """Whether /feed/ was tried; once per site."""
+    announced: dict[str, ListingEntry] = field(default_factory=dict)
+    """Dated teasers from feeds and sitemaps, by article URL."""
+
+
 class DiscoveryMixin:
     """Feeds and sitemaps for `NewsSpider`; needs `site`, `crawler`, `article_request`."""
 
@@ -65,13 +76,14 @@ class DiscoveryMixin:
 
         def article_request(self, entry: ListingEntry) -> Request: ...
 
-    _feeds_seen: set[str]
-    _feed_probed: bool
-    _announced: dict[str, ListingEntry]
-
-    def _discovery_state(self) -> None:
-        if not hasattr(self, "_announced"):
-            self._feeds_seen, self._feed_probed, self._announced = set(), False, {}
+    @property
+    def _state(self) -> _State:
+        # Created on first use: the mixin has no __init__ of its own to chain.
+        state = self.__dict__.get("_discovery_state")
+        if state is None:
+            state = self.__dict__["_discovery_state"] = _State()
+        assert isinstance(state, _State)
+        return state
 
     def _count(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None and count:
@@ -99,7 +111,6 @@ class DiscoveryMixin:
     # --- where discovery starts -------------------------------------------------
     def discovery_requests(self) -> Iterator[Request]:
         """Configured feeds and sitemaps, or robots.txt to find sitemaps in."""
-        self._discovery_state()
         if self.crawler.settings.getbool("AGGREGATOR_DISCOVER_FEEDS"):
             for url in self.site.feeds:
                 yield from self._feed_request(url)
@@ -113,20 +124,19 @@ class DiscoveryMixin:
                 yield self._discovery_request(start, "sitemaps", self.parse_robots)
 
     def _feed_request(self, url: str) -> Iterator[Request]:
-        if url not in self._feeds_seen and self._allowed(url, "feeds"):
-            self._feeds_seen.add(url)
+        if url not in self._state.feeds_seen and self._allowed(url, "feeds"):
+            self._state.feeds_seen.add(url)
             yield self._discovery_request(url, "feeds", self.parse_feed)
 
     def feeds_from_listing(self, feeds: Iterable[str], response: Response) -> Iterator[Request]:
         """Feeds a listing page links; one `/feed/` probe per site if it links none."""
-        self._discovery_state()
         if self.site.feeds or not self.crawler.settings.getbool("AGGREGATOR_DISCOVER_FEEDS"):
             return
         feeds = list(feeds)
         for url in feeds:
             yield from self._feed_request(url)
-        if not feeds and not self._feeds_seen and not self._feed_probed:
-            self._feed_probed = True
+        if not feeds and not self._state.feeds_seen and not self._state.feed_probed:
+            self._state.feed_probed = True
             yield from self._feed_request(urljoin(response.url, "/feed/"))
 
     # --- callbacks ---------------------------------------------------------------------
@@ -207,7 +217,7 @@ class DiscoveryMixin:
             self._count(f"{kind}/entries")
             entry = link.entry(source)
             if entry.published_raw:
-                self._announced.setdefault(link.url, entry)
+                self._state.announced.setdefault(link.url, entry)
             request = self.article_request(entry)
             request.meta["aggregator_lastmod"] = link.lastmod
             request.priority += ANNOUNCED_PRIORITY
@@ -227,10 +237,9 @@ class DiscoveryMixin:
     # --- teasers and rendering ---------------------------------------------------------
     def preferred_entry(self, entry: ListingEntry | None) -> ListingEntry | None:
         """A feed's or sitemap's dated teaser for the same URL beats a listing teaser."""
-        self._discovery_state()
         if entry is None or entry.source != "listing":
             return entry
-        return self._announced.get(entry.url, entry)
+        return self._state.announced.get(entry.url, entry)
 
     def render_kwargs(self, kind: str) -> dict[str, Any]:
         """Request keyword arguments that render a `kind` page (`listing`/`article`), or {}."""

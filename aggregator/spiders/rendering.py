@@ -14,8 +14,8 @@ errback, which counts it.
 Settings: `AGGREGATOR_RENDER_WAIT_UNTIL`, `AGGREGATOR_RENDER_TIMEOUT`,
 `AGGREGATOR_RENDER_MEMORY_EVERY`, and the `PLAYWRIGHT_*` block of settings.py.
 Stats: `aggregator/render/pages`, `aggregator/render/failed`,
-`aggregator/render/browser_rss_bytes` (largest summed RSS of the browser's
-processes seen), `aggregator/render/browser_processes`.
+`aggregator/render/browser_rss_bytes` and `…/browser_pss_bytes` (largest
+summed RSS and PSS of the browser's processes seen), `…/browser_processes`.
 """
 
 from __future__ import annotations
@@ -89,22 +89,25 @@ def _parents() -> dict[int, int]:
     return parents
 
 
-def _rss_bytes(pid: int) -> int:
+def _memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes; PSS shares shared pages out among their users."""
+    values = {"Rss:": 0, "Pss:": 0}
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            name, _, rest = line.partition(" ")
+            if name in values:
+                values[name] = int(rest.split()[0]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    return 0
+    return values["Rss:"], values["Pss:"]
 
 
-def browser_memory(root: int | None = None) -> tuple[int, int]:
-    """(summed RSS in bytes, process count) of every descendant of `root` (default: us).
+def browser_memory(root: int | None = None) -> tuple[int, int, int]:
+    """(summed RSS, summed PSS, process count) of every descendant of `root` (default: us).
 
     The playwright driver and Chromium's processes are all children of this
-    process. RSS counts pages shared between Chromium's processes once per
-    process, so the sum is an upper bound.
+    process. Summed RSS counts pages that Chromium's processes share once per
+    process (an upper bound); summed PSS counts them once in all.
     """
     parents = _parents()
     seen: set[int] = set()
@@ -112,7 +115,8 @@ def browser_memory(root: int | None = None) -> tuple[int, int]:
     while frontier:
         frontier = {pid for pid, parent in parents.items() if parent in frontier} - seen
         seen |= frontier
-    return sum(_rss_bytes(pid) for pid in seen), len(seen)
+    memory = [_memory(pid) for pid in seen]
+    return sum(m[0] for m in memory), sum(m[1] for m in memory), len(seen)
 
 
 class RenderMonitor:
@@ -126,9 +130,14 @@ class RenderMonitor:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         monitor = cls(crawler, crawler.settings.getint("AGGREGATOR_RENDER_MEMORY_EVERY"))
-        crawler.signals.connect(monitor.response_received, signal=signals.response_received)
-        # The browser is closed at engine_stopped, so it is still alive here.
-        crawler.signals.connect(monitor.spider_closed, signal=signals.spider_closed)
+        # weak=False: nothing else holds the monitor; a weak receiver would vanish at once.
+        signal_map = {
+            monitor.response_received: signals.response_received,
+            # The browser is closed at engine_stopped, so it is still alive here.
+            monitor.spider_closed: signals.spider_closed,
+        }
+        for handler, signal in signal_map.items():
+            crawler.signals.connect(handler, signal=signal, weak=False)
         return monitor
 
     def response_received(self, response: Response, request: Request) -> None:
@@ -145,7 +154,8 @@ class RenderMonitor:
             self.sample()
 
     def sample(self) -> None:
-        rss, processes = browser_memory()
+        rss, pss, processes = browser_memory()
         if self.crawler.stats is not None and processes:
             self.crawler.stats.max_value(f"{_PREFIX}/browser_rss_bytes", rss)
+            self.crawler.stats.max_value(f"{_PREFIX}/browser_pss_bytes", pss)
             self.crawler.stats.max_value(f"{_PREFIX}/browser_processes", processes)
