@@ -112,13 +112,13 @@ def _read(raw: str, languages: tuple[str, ...] | None, month_first: bool) -> Rea
     text = raw.strip()
     if not text or len(text) > _LONGEST_DATE:
         return NOT_A_DATE
-    if text[0].isdigit():
+    if text[0].isdecimal():
         found = read_iso(text)
         if found is not None:
             return found
     folded = fold(clean(text))
     body = folded[prefix_end(folded) :]
-    found = read_iso(body) if body[:1].isdigit() else None
+    found = read_iso(body) if body[:1].isdecimal() else None
     if found is None:
         found = read_rfc2822(body)
     if found is not None:
@@ -136,6 +136,6 @@ def _read(raw: str, languages: tuple[str, ...] | None, month_first: bool) -> Rea
 
 
 def _worth_fallback(body: str, tokens: list[str], languages: tuple[str, ...] | None) -> bool:
-    if len(body) > _LONGEST_FALLBACK or all(token.isdigit() for token in tokens):
+    if len(body) > _LONGEST_FALLBACK or all(token.isdecimal() for token in tokens):
         return False  # "5", "99/99/9999": the numeric readers have had their say
     return plausible(body, languages)

@@ -34,8 +34,13 @@ _ZONE = re.compile(
 )
 _YMD = re.compile(r"(?<![\d.,/-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d/-]|\.\d)")
 _DMY = re.compile(r"(?<![\d.,/-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\.\d)")
-_DM = re.compile(r"(?<![\d.,/-])(\d{1,2})([/.])(\d{1,2})(?![\d/-]|\.\d)")
+# Year-less: "5/7", or dotted only as "05.07" or "5.7." (so that "12.5%" stays a number).
+_DM = re.compile(
+    r"(?<![\d.,/-])(?:(\d{1,2})(/)(\d{1,2})|(\d{2})(\.)(\d{2})|(\d{1,2})(\.)(\d{1,2})(?=\.))"
+    r"(?![\d/%-]|\.\d)"
+)
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_UTC_NAMES = ("gmt", "utc", "ut")
 
 Result = Wall | _Marker | None
 
@@ -91,17 +96,20 @@ def _zone_after(text: str, start: int) -> tuple[str | int | None, int]:
     if match is None:
         return None, start
     name = match["name"]
+    zone: str | int | None
     if name is None:
-        return _offset(match["s2"], match["h2"], match["m2"]), match.end()
-    if match["s1"]:
-        if name not in ("gmt", "utc", "ut"):
-            return None, start
-        return _offset(match["s1"], match["h1"], match["m1"]), match.end()
-    zone = ZONES.get(name)
+        zone = _offset(match["s2"], match["h2"], match["m2"])
+    elif match["s1"]:
+        zone = _offset(match["s1"], match["h1"], match["m1"]) if name in _UTC_NAMES else None
+    else:
+        zone = ZONES.get(name)
     return (zone, match.end()) if zone is not None else (None, start)
 
 
-def _offset(sign: str, hours: str, minutes: str | None) -> int:
+def _offset(sign: str, hours: str, minutes: str | None) -> int | None:
+    """Minutes east of UTC, or None if no zone on Earth has that offset."""
+    if int(hours) > 14 or int(minutes or 0) > 59:
+        return None
     total = int(hours) * 60 + int(minutes or 0)
     return -total if sign == "-" else total
 
@@ -122,13 +130,14 @@ def _cut_numeric(text: str, month_first: bool) -> tuple[Date | None, str] | _Mar
 
 
 def _numeric_date(pattern: re.Pattern[str], match: re.Match[str], month_first: bool) -> Date | None:
+    parts = [group for group in match.groups() if group is not None]
     if pattern is _YMD:
-        return _valid(int(match[1]), int(match[3]), int(match[4]))
-    a, b = int(match[1]), int(match[3])
+        return _valid(int(parts[0]), int(parts[2]), int(parts[3]))
+    a, b = int(parts[0]), int(parts[2])
     year: int | None = None
     if pattern is _DMY:
-        year = int(match[4]) if len(match[4]) == 4 else _century(int(match[4]))
-    dotted = match[2] == "."
+        year = int(parts[3]) if len(parts[3]) == 4 else _century(int(parts[3]))
+    dotted = parts[1] == "."
     if b > 12 or (month_first and a <= 12 and not dotted):
         a, b = b, a
     return _valid(year, b, a)
@@ -182,7 +191,7 @@ _TABLES = (("days_back", DAYS_BACK), ("month", MONTHS), ("weekday", WEEKDAYS))
 def _classify(tokens: list[str], i: int) -> tuple[str | None, int, int]:
     """The kind and value of the word (or longest phrase) at `i`, and where the next starts."""
     token = tokens[i]
-    if token.isdigit():
+    if token.isdecimal():
         return ("year" if len(token) == 4 else "day"), int(token), i + 1
     for size in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
         phrase = tuple(tokens[i : i + size])

@@ -7,7 +7,8 @@ failed call on text in no known language costs milliseconds:
 
 - before: `plausible` lets text through only if every Latin, Greek or Cyrillic
   word in it is a word dateparser knows in one of the candidate languages, and
-  it has a digit or a date word of three letters or more;
+  it has a digit, a date word of three letters or more, or words in a script
+  that cannot be checked word by word (CJK, Thai, Arabic...);
 - after: the caller drops results after the fetch time plus grace.
 
 Settings used together, as dateparser needs them for relative text:
@@ -41,10 +42,13 @@ _UNIT_SIZES: tuple[tuple[int, Precision], ...] = ((86400, "day"), (3600, "hour")
 def plausible(folded: str, languages: tuple[str, ...] | None) -> bool:
     """Whether dateparser could read `folded` (folded, lower-case text) in `languages`."""
     allowed, meaningful = _vocabulary(languages)
-    has_digit = any(char.isdigit() for char in folded)
+    has_digit = any(char.isdecimal() for char in folded)
     has_word = False
     for token in tokenize(folded):
-        if token.isdigit() or not _latin_greek_cyrillic(token):
+        if token.isdecimal():
+            continue
+        if not _latin_greek_cyrillic(token):
+            has_word = True  # cannot be checked word by word: let dateparser judge
             continue
         if token not in allowed:
             return False
@@ -53,7 +57,8 @@ def plausible(folded: str, languages: tuple[str, ...] | None) -> bool:
 
 
 def _latin_greek_cyrillic(token: str) -> bool:
-    # Scripts written without spaces (CJK, Thai) cannot be checked word by word.
+    # Other scripts are written without spaces (CJK, Thai) or join particles to
+    # words (Arabic), so their tokens are not dateparser's words.
     return ord(token[0]) < 0x0530
 
 
@@ -119,6 +124,8 @@ def parse_fallback(
         _MISSES.add(key)
         return None
     value, period = data
+    if not 1900 <= value.year <= now.year + 1:
+        return None  # placeholders, and no overflow when moving to local midnight
     precision = _precision(value, period, base.replace(tzinfo=zone).astimezone(UTC))
     return _normalise(value, precision, zone, now)
 

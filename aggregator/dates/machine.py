@@ -90,6 +90,8 @@ def read_rfc2822(text: str) -> Reading:
     if match[7]:
         name = match[7]
         zone = _numeric_zone(name) if name[0] in "+-" else ZONES.get(name)
+        if isinstance(zone, int) and not -14 * 60 <= zone <= 14 * 60:
+            return NOT_A_DATE
         if zone is None:
             return None
     year = int(match[3]) if len(match[3]) == 4 else 2000 + int(match[3])

@@ -59,7 +59,7 @@ def _strip_marker(tokens: list[str]) -> tuple[list[str], bool]:
 
 def _compact(body: list[str]) -> bool:
     """Unmarked text is relative only as one "<digits><short unit>" ("10h", "5 min")."""
-    return len(body) == 2 and body[0].isdigit() and (body[1],) in COMPACT_UNITS
+    return len(body) == 2 and body[0].isdecimal() and (body[1],) in COMPACT_UNITS
 
 
 def _amounts(body: list[str]) -> list[tuple[int, Unit]] | None:
@@ -84,7 +84,7 @@ def _amounts(body: list[str]) -> list[tuple[int, Unit]] | None:
 
 def _amount(body: list[str], i: int) -> tuple[int | None, int]:
     token = body[i]
-    if token.isdigit():
+    if token.isdecimal():
         return (int(token) if len(token) <= 6 else None), i + 1
     for size in (2, 1):
         phrase: Phrase = tuple(body[i : i + size])

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (rows are page text: Cyrillic letters and typographic apostrophes)
 """Absolute dates: ISO 8601, RFC 2822, month names in seven languages, numeric
 dates in the site's order, 12 h and 24 h times, zones and offsets, weekdays.
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (rows are page text: Cyrillic letters and typographic apostrophes)
 """Relative dates in seven languages: amounts ago, "yesterday", "just now", prefixes.
 
 Fetch time: Friday 2024-07-05 12:00:45 UTC. Sub-day amounts count back to the
