@@ -80,6 +80,36 @@ def run_trafilatura(raw: bytes, url: str) -> Result:
     return Result(data.get("title"), data.get("text"), data.get("date"), authors, elapsed)
 
 
+def run_readability(raw: bytes, url: str) -> Result:
+    """readability-lxml (body and title only), if installed: `--others`."""
+    import lxml.html
+    from readability import Document
+
+    text = raw.decode("utf-8")
+    start = time.perf_counter()
+    doc = Document(text, url=url)
+    summary = doc.summary(html_partial=True)
+    body = "\n\n".join(t.strip() for t in lxml.html.fromstring(summary).itertext() if t.strip())
+    title = doc.short_title()
+    return Result(title, body, seconds=time.perf_counter() - start)
+
+
+_STOPWORDS: frozenset[str] | None = None
+
+
+def run_justext(raw: bytes, url: str) -> Result:
+    """jusText (body only; all its stop lists at once, as the language is unknown): `--others`."""
+    import justext
+
+    global _STOPWORDS
+    if _STOPWORDS is None:
+        _STOPWORDS = frozenset().union(*(justext.get_stoplist(n) for n in justext.get_stoplists()))
+    start = time.perf_counter()
+    paragraphs = justext.justext(raw, _STOPWORDS, encoding="utf-8")
+    body = "\n\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+    return Result(body=body, seconds=time.perf_counter() - start)
+
+
 # --- scoring ---------------------------------------------------------------------------
 
 
@@ -301,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("ours", "trafilatura"))
     parser.add_argument("--pages", help="comma-separated page ids to score")
     parser.add_argument("--verbose", "-v", action="store_true", help="list pages that missed")
+    parser.add_argument(
+        "--others", action="store_true", help="also run readability-lxml and jusText"
+    )
     args = parser.parse_args(argv)
     truths = [
         json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines() if line
@@ -312,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
         "aggregator.extract": run_ours,
         "trafilatura 2.3 bare_extraction": run_trafilatura,
     }
+    if args.others:
+        extractors["readability-lxml"] = run_readability
+        extractors["jusText (all stop lists)"] = run_justext
     if args.only:
         extractors = {
             k: v for k, v in extractors.items() if (args.only == "ours") == (v is run_ours)

@@ -91,10 +91,12 @@ def _extract(root: HtmlElement, url: str) -> ListingPage:
     base = urljoin(url, str(bases[0])) if bases else url
     candidates = _candidates(root, base, url)
     cards = _cards(candidates)
+    anchors: dict[str, list[HtmlElement]] = {}
+    for link_url, anchor in candidates:
+        anchors.setdefault(link_url, []).append(anchor)
     entries: list[ListingEntry] = []
     for link_url, card in cards.items():
-        anchors = [a for u, a in candidates if u == link_url]
-        entry = card_entry(link_url, card, anchors, base)
+        entry = card_entry(link_url, card, anchors[link_url], base)
         if entry is not None:
             entries.append(entry)
     feeds = list(dict.fromkeys(link_fields(root, base)["feeds"]))

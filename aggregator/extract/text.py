@@ -155,6 +155,7 @@ def _mark_teasers(state: _Walk) -> None:
     A heading that is all link names another page; its card is the largest
     small ancestor around it, so the blurb, kicker and date go with it.
     """
+    cards: list[int] = []
     sizes: list[int] | None = None
     for block in state.blocks:
         if block.tag not in bp.HEADINGS or block.links < 0.8 * len(block.text):
@@ -166,10 +167,19 @@ def _mark_teasers(state: _Walk) -> None:
             if parent < 0 or sizes[parent] > TEASER_CHARS:
                 break
             card = parent
-        last = state.ends[card]
-        for other in state.blocks:
-            if card <= other.owner <= last and other.negative < card:
-                other.negative = card
+        cards.append(card)
+    if not cards:
+        return
+    # Paint each card's subtree once, outer cards first, so the cost stays linear.
+    cover = [-1] * len(state.elements)
+    for card in sorted(set(cards)):
+        if cover[card] < 0:
+            for index in range(card, state.ends[card] + 1):
+                cover[index] = card
+    for block in state.blocks:
+        card = cover[block.owner] if block.owner >= 0 else -1
+        if card >= 0 and block.negative < card:
+            block.negative = card
 
 
 def _choose(state: _Walk) -> int:

@@ -140,3 +140,16 @@ def tag_soup(draw: st.DrawFn) -> str:
 def test_fuzz_tag_soup(html: str) -> None:
     item = extract_article_html(html, URL, selectors={"title": "h1", "body": "//p"})
     assert item is None or isinstance(item, ArticleItem)
+
+
+def test_forty_thousand_teasers_stay_linear() -> None:
+    items = "".join(
+        f'<li><h3><a href="/news/story-number-{i}-here">Headline number {i} is here</a></h3>'
+        f"<p>teaser text {i}</p></li>"
+        for i in range(20_000)
+    )
+    html = f"<html><body><ul>{items}</ul></body></html>"
+    started = time.perf_counter()
+    assert extract_article_html(html, URL) is None
+    assert len(extract_listing_html(html, URL).entries) == 20_000
+    assert time.perf_counter() - started < 30
