@@ -124,3 +124,30 @@ PLAYWRIGHT_MAX_CONTEXTS = 2
 # Milliseconds; the same as AGGREGATOR_RENDER_TIMEOUT for navigations.
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = AGGREGATOR_RENDER_TIMEOUT * 1000
 # --- end of issue 7 block --------------------------------------------------------
+
+# --- Store, duplicates, incremental crawling (issue 5) ---------------------------
+# See docs/schema.md. Scraped articles not yet in the database wait in JSON-lines
+# files here (one per crawl), relative to the working directory unless absolute;
+# `scrapy db replay` and the next crawl store them.
+AGGREGATOR_SPOOL_DIR = os.environ.get("AGGREGATOR_SPOOL_DIR", "spool")
+# A new article whose text has at least this estimated Jaccard similarity (5-word
+# shingles, 0 to 1) with an article of another site is stored as its copy
+# (aggregator/store/fingerprint.py); 0 switches near-duplicate detection off.
+AGGREGATOR_NEAR_DUPLICATE_THRESHOLD = 0.7
+# Skip article pages already stored (aggregator/middlewares/incremental.py).
+AGGREGATOR_INCREMENTAL_ENABLED = True
+# Seconds: a stored article published (or, undated, first seen) less than this long
+# ago is fetched again, so corrections and live updates reach the database; older
+# ones are skipped. 0: never fetch a stored article again.
+AGGREGATOR_INCREMENTAL_REFRESH_WINDOW = 6 * 3600
+# Stop following a listing's pagination at a page whose every article is stored
+# (aggregator/middlewares/pagination.py).
+AGGREGATOR_INCREMENTAL_STOP_PAGINATION = True
+DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt and retries: a skipped article costs no request at all.
+    "aggregator.middlewares.incremental.SkipStoredArticlesMiddleware": 50,
+}
+SPIDER_MIDDLEWARES = {
+    "aggregator.middlewares.pagination.StopKnownPaginationMiddleware": 950,
+}
+# --- end of issue 5 block ------------------------------------------------------------

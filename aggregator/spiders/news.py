@@ -76,21 +76,25 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
 
     def listing_request(self, url: str, *, depth: int) -> Request:
         """A request for one listing page, `depth` pages deep in its pagination."""
-        return Request(
+        request = Request(
             url,
             callback=self.parse_listing,
             cb_kwargs={"depth": depth},
             **self.render_kwargs("listing"),  # issue 7: rendered when render_js
         )
+        request.meta["aggregator_kind"] = "listing"  # issue 5: read by aggregator/middlewares
+        return request
 
     def article_request(self, entry: ListingEntry) -> Request:
         """A request for the article an entry links to, carrying the entry."""
-        return Request(
+        request = Request(
             entry.url,
             callback=self.parse_article,
             cb_kwargs={"entry": entry},
             **self.render_kwargs("article"),  # issue 7: rendered when render_js = "all"
         )
+        request.meta["aggregator_kind"] = "article"  # issue 5: read by aggregator/middlewares
+        return request
 
     def _inc(self, key: str) -> None:
         if self.crawler.stats is not None:

@@ -1,0 +1,1 @@
+"""Scrapy middlewares of the project: incremental crawling backed by the store."""

@@ -1,0 +1,140 @@
+"""The spool: JSON-lines files of scraped articles that are not (yet) known to be in the database.
+
+Each crawl writes its own file, `<dir>/<spider>-<random>.jsonl`, and holds an
+exclusive `flock` on it while it runs, so concurrent crawls never share one
+and a replay never takes a file that a live crawl is still writing. An item
+is appended (and flushed to the operating system, which survives SIGKILL) as
+soon as the store pipeline receives it; the file is fsynced before each batch
+is committed, and the batch's lines are cut off again once the commit
+succeeded. What remains in a file is exactly what the database does not have:
+batches that failed, and after a kill, the items in flight. `scrapy db replay`
+and the next crawl's start store them and delete the file.
+
+Lines that cannot be read back (a line torn by a kill mid-write) are moved to
+`rejected-<file>` beside it, never dropped in silence.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from aggregator.items import ArticleItem
+from aggregator.store.records import item_from_record, item_to_record
+
+SUFFIX = ".jsonl"
+REJECTED_PREFIX = "rejected-"
+
+
+def _lock(handle: IO[bytes]) -> bool:
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+class SpoolFile:
+    """An open, locked spool file; items are appended at the end and cut back after a commit."""
+
+    def __init__(self, path: Path, handle: IO[bytes]) -> None:
+        self.path = path
+        self._handle = handle
+
+    @classmethod
+    def create(cls, directory: Path, name: str) -> SpoolFile:
+        """A new, empty spool file for one crawl, locked by this process."""
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{name}-{uuid.uuid4().hex[:12]}{SUFFIX}"
+        handle = path.open("xb")
+        _lock(handle)
+        return cls(path, handle)
+
+    @classmethod
+    def claim(cls, path: Path) -> SpoolFile | None:
+        """Lock an existing spool file, or None when a running crawl holds it or it is gone."""
+        try:
+            handle = path.open("r+b")
+        except FileNotFoundError:
+            return None
+        if not _lock(handle):
+            handle.close()
+            return None
+        handle.seek(0, os.SEEK_END)
+        return cls(path, handle)
+
+    def append(self, item: ArticleItem) -> None:
+        """Add one item; it survives the death of this process (not a power cut: see `sync`)."""
+        line = json.dumps(item_to_record(item), ensure_ascii=False, separators=(",", ":"))
+        self._handle.write(line.encode("utf-8") + b"\n")
+        self._handle.flush()
+
+    def sync(self) -> None:
+        """Make everything appended so far durable."""
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def tell(self) -> int:
+        """The current end of the file (where the next item will start)."""
+        return self._handle.tell()
+
+    def cut(self, offset: int) -> None:
+        """Drop everything after `offset`: those items are in the database now."""
+        self._handle.truncate(offset)
+        self._handle.seek(offset)
+        self.sync()
+
+    def read(self) -> SpoolContents:
+        """Every item in the file, and the lines that could not be read back."""
+        self._handle.flush()
+        contents = SpoolContents()
+        with self.path.open("rb") as reader:
+            for raw in reader:
+                try:
+                    contents.items.append(item_from_record(json.loads(raw)))
+                except (ValueError, TypeError) as exc:
+                    contents.rejected.append((raw.rstrip(b"\n"), str(exc)))
+        return contents
+
+    def reject(self, lines: list[tuple[bytes, str]]) -> Path:
+        """Keep unreadable lines beside the spool, in `rejected-<name>`."""
+        target = self.path.with_name(REJECTED_PREFIX + self.path.name)
+        with target.open("ab") as out:
+            for raw, _reason in lines:
+                out.write(raw + b"\n")
+        return target
+
+    def close(self, *, delete_if_empty: bool = True) -> None:
+        """Release the lock; an empty file is removed."""
+        if delete_if_empty and self.tell() == 0:
+            self.path.unlink(missing_ok=True)
+        self._handle.close()
+
+    def delete(self) -> None:
+        """Remove the file (its items are stored) and release the lock."""
+        self.path.unlink(missing_ok=True)
+        self._handle.close()
+
+
+@dataclass
+class SpoolContents:
+    """What a spool file held."""
+
+    items: list[ArticleItem] = field(default_factory=list)
+    rejected: list[tuple[bytes, str]] = field(default_factory=list)
+
+
+def leftover_files(directory: Path) -> Iterator[Path]:
+    """Spool files in `directory`, oldest first (rejected-line files excluded)."""
+    if not directory.is_dir():
+        return iter(())
+    paths = [
+        path for path in directory.glob(f"*{SUFFIX}") if not path.name.startswith(REJECTED_PREFIX)
+    ]
+    return iter(sorted(paths, key=lambda path: (path.stat().st_mtime, path.name)))
