@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from aggregator.dates.absolute import read_absolute
-from aggregator.dates.fallback import parse_fallback, plausible
+from aggregator.dates.fallback import forget, parse_fallback, plausible
 from aggregator.dates.machine import read_iso, read_rfc2822
 from aggregator.dates.model import (
     NOT_A_DATE,
@@ -43,7 +43,7 @@ from aggregator.dates.resolve import resolve
 from aggregator.dates.text import clean, fold, prefix_end, tokenize
 from aggregator.dates.zones import get_zone, grace
 
-__all__ = ["PRECISIONS", "ParsedDate", "Precision", "parse_date"]
+__all__ = ["PRECISIONS", "ParsedDate", "Precision", "clear_caches", "parse_date"]
 
 _LONGEST_DATE = 120  # characters; longer text is a sentence, not a date
 _LONGEST_FALLBACK = 60  # dateparser gets slow and over-eager on long text
@@ -90,12 +90,22 @@ def parse_date(
     return result
 
 
+def clear_caches() -> None:
+    """Forget every cached reading (for tests and benchmarks; results do not change)."""
+    _read.cache_clear()
+    forget()
+
+
 def _language_key(languages: Sequence[str] | None) -> tuple[str, ...] | None:
     if not languages:
         return None
-    if isinstance(languages, str):
-        languages = [languages]
-    return tuple(dict.fromkeys(code.strip().lower() for code in languages if code.strip())) or None
+    return _normalised_languages((languages,) if isinstance(languages, str) else tuple(languages))
+
+
+@lru_cache(maxsize=256)
+def _normalised_languages(languages: tuple[str, ...]) -> tuple[str, ...] | None:
+    codes = (code.strip().lower() for code in languages if isinstance(code, str))
+    return tuple(dict.fromkeys(code for code in codes if code)) or None
 
 
 @lru_cache(maxsize=256)

@@ -17,7 +17,7 @@ import re
 from calendar import monthrange
 
 from aggregator.dates.model import NOT_A_DATE, Clock, Precision, Wall, _Marker
-from aggregator.dates.words import DAYS_BACK, FILLERS, MAX_PHRASE, MONTHS, WEEKDAYS
+from aggregator.dates.words import DAYS_BACK, FILLERS, MONTHS, WEEKDAYS
 from aggregator.dates.zones import ZONES
 
 _CLOCK = re.compile(
@@ -26,6 +26,8 @@ _CLOCK = re.compile(
     r"|\.(?P<dm>\d{2})(?=\s*(?:uhr|h)\b))?"
     r"(?:\s*(?P<ap>am|pm)\b)?(?P<tail>\s*(?:uhr|h|hrs|horas|hs|ч)\b)?(?![\d:])"
 )
+# A clock has ":" or "h" (14h30, Uhr, horas), "m" (am, pm) or "ч" in it.
+_CLOCK_MARKS = (":", "h", "m", "ч")
 # "um 14.30", "alle 14.30": a dotted time is a time only after such a word.
 _DOTTED = re.compile(r"\b(?:um|alle|ore|las|as|в|at)\s+(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])")
 _ZONE = re.compile(
@@ -59,9 +61,10 @@ def read_absolute(text: str, *, month_first: bool) -> Result:
 
 
 def _cut_clock(text: str) -> tuple[Clock | None, str | int | None, str] | _Marker:
-    match = next(
-        (m for m in _CLOCK.finditer(text) if m["m"] or m["dm"] or m["ap"] or m["tail"]), None
-    )
+    match = None
+    if any(mark in text for mark in _CLOCK_MARKS):
+        clocks = _CLOCK.finditer(text)
+        match = next((m for m in clocks if m["m"] or m["dm"] or m["ap"] or m["tail"]), None)
     if match is not None:
         minute = match["m"] or match["dm"]
         clock = _clock(int(match["h"]), minute, match["s"], match["f"], match["ap"])
@@ -185,7 +188,16 @@ def _assemble(tokens: list[str], date: Date | None, clock: Clock | None,
 
 
 _KINDS = ("month", "weekday", "days_back", "year", "day", "filler")
-_TABLES = (("days_back", DAYS_BACK), ("month", MONTHS), ("weekday", WEEKDAYS))
+# One table for the calendar words, and for each first word the longest phrase
+# it starts, so that most tokens cost one lookup.
+_WORDS: dict[tuple[str, ...], tuple[str, int]] = {
+    phrase: (kind, value)
+    for kind, table in (("weekday", WEEKDAYS), ("month", MONTHS), ("days_back", DAYS_BACK))
+    for phrase, value in table.items()
+}
+_LONGEST: dict[str, int] = {}
+for _phrase in _WORDS:
+    _LONGEST[_phrase[0]] = max(_LONGEST.get(_phrase[0], 1), len(_phrase))
 
 
 def _classify(tokens: list[str], i: int) -> tuple[str | None, int, int]:
@@ -193,12 +205,10 @@ def _classify(tokens: list[str], i: int) -> tuple[str | None, int, int]:
     token = tokens[i]
     if token.isdecimal():
         return ("year" if len(token) == 4 else "day"), int(token), i + 1
-    for size in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
-        phrase = tuple(tokens[i : i + size])
-        for kind, table in _TABLES:
-            value = table.get(phrase)
-            if value is not None:
-                return kind, value, i + size
+    for size in range(min(_LONGEST.get(token, 1), len(tokens) - i), 0, -1):
+        found = _WORDS.get(tuple(tokens[i : i + size]))
+        if found is not None:
+            return found[0], found[1], i + size
     if token in FILLERS:
         return "filler", 0, i + 1
     return None, 0, i

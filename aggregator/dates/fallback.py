@@ -25,7 +25,8 @@ from datetime import UTC, datetime, time, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from aggregator.dates.model import ParsedDate, Precision
+from aggregator.dates.model import Ago, ParsedDate, Precision
+from aggregator.dates.resolve import resolve
 from aggregator.dates.text import fold, tokenize
 from aggregator.dates.zones import get_zone, grace, to_utc
 
@@ -34,9 +35,12 @@ from aggregator.dates.zones import get_zone, grace, to_utc
 _MARK = 123457
 _NEEDS_CHECK = re.compile(r"[^\W\d_]").match
 _SKIPPED_KEYS = frozenset({"name", "date_order", "skip", "pertain", "sentence_splitter_group"})
-_MISSES: set[tuple[str, str, tuple[str, ...] | None]] = set()
-_MAX_MISSES = 20_000
+# What dateparser taught us about a text, which does not depend on `now`: that
+# it is no date (None), or that it is a relative amount (`Ago`).
+_LEARNED: dict[tuple[str, str, tuple[str, ...] | None], Ago | None] = {}
+_MAX_LEARNED = 20_000
 _UNIT_SIZES: tuple[tuple[int, Precision], ...] = ((86400, "day"), (3600, "hour"), (60, "minute"))
+_SECONDS: dict[str, int] = {"second": 1, "minute": 60, "hour": 3600}
 
 
 def plausible(folded: str, languages: tuple[str, ...] | None) -> bool:
@@ -113,21 +117,47 @@ def parse_fallback(
 ) -> ParsedDate | None:
     """dateparser's reading of `text`, with a precision, or None."""
     key = (text, zone_name, languages)
-    if key in _MISSES:
-        return None
     zone = get_zone(zone_name)
+    if key in _LEARNED:
+        learned = _LEARNED[key]
+        return resolve(learned, now, zone) if learned is not None else None
     base = now.astimezone(zone).replace(tzinfo=None, microsecond=_MARK)
     data = _call_dateparser(text, base, zone_name, languages)
     if data is None:
-        if len(_MISSES) >= _MAX_MISSES:
-            _MISSES.clear()
-        _MISSES.add(key)
+        _learn(key, None)
         return None
     value, period = data
     if not 1900 <= value.year <= now.year + 1:
         return None  # placeholders, and no overflow when moving to local midnight
-    precision = _precision(value, period, base.replace(tzinfo=zone).astimezone(UTC))
+    base_utc = base.replace(tzinfo=zone).astimezone(UTC)
+    precision = _precision(value, period, base_utc)
+    if value.microsecond == _MARK:
+        ago = _as_ago(value, precision, base_utc, zone)
+        _learn(key, ago)
+        return resolve(ago, now, zone)
     return _normalise(value, precision, zone, now)
+
+
+def forget() -> None:
+    """Drop what was learned from dateparser (for tests and benchmarks)."""
+    _LEARNED.clear()
+
+
+def _learn(key: tuple[str, str, tuple[str, ...] | None], reading: Ago | None) -> None:
+    if len(_LEARNED) >= _MAX_LEARNED:
+        _LEARNED.clear()
+    _LEARNED[key] = reading
+
+
+def _as_ago(value: datetime, precision: Precision, base: datetime, zone: tzinfo) -> Ago:
+    """A relative result (base minus an amount) as that amount, to reuse at any `now`."""
+    if precision in _SECONDS:
+        return Ago(round((base - value).total_seconds()) // _SECONDS[precision], precision)
+    then, today = value.astimezone(zone).date(), base.astimezone(zone).date()
+    if precision == "day":
+        return Ago((today - then).days, "day")
+    months = (today.year - then.year) * 12 + today.month - then.month
+    return Ago(months // 12, "year") if precision == "year" else Ago(months, "month")
 
 
 def _call_dateparser(

@@ -214,6 +214,3 @@ COMPACT_UNITS = frozenset(_phrases("s|sec|m|min|mins|h|hr|hrs|d|w|wk|mo|y|yr|std
 
 #: Words joining parts of an amount ("1 hour and 20 minutes").
 CONJUNCTIONS = frozenset(_phrases("and|y|et|und|e|и"))
-
-#: Longest phrase in any table, for longest-match lookups.
-MAX_PHRASE = max(len(p) for table in (MONTHS, WEEKDAYS, DAYS_BACK, NOW, BEFORE) for p in table)

@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-import aggregator.dates as dates
 import aggregator.dates.fallback as fallback
-from aggregator.dates import parse_date
+from aggregator.dates import clear_caches, parse_date
 from tests.unit.test_dates_table import Case, cases, check, params
 
 OTHER_LANGUAGES = [
@@ -141,8 +140,7 @@ def test_an_unknown_language_code_does_not_raise() -> None:
 @pytest.fixture
 def cold_caches() -> None:
     """Forget cached readings and dateparser misses, so that every path runs again."""
-    dates._read.cache_clear()
-    fallback._MISSES.clear()
+    clear_caches()
 
 
 @pytest.mark.usefixtures("cold_caches")
