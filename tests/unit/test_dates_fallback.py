@@ -6,7 +6,7 @@ Fetch time: Friday 2024-07-05 12:00:45 UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -172,3 +172,29 @@ def test_junk_dateparser_would_misread_is_refused_before_calling_it(
     for raw in ("N/A", "Admin", "Source link", "Kanye West here on June 8, 1977", "5"):
         assert parse_date(raw, now=now) is None
     assert calls == []
+
+
+@pytest.mark.usefixtures("cold_caches")
+def test_a_relative_reading_learned_from_dateparser_is_reused_at_other_fetch_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = fallback._call_dateparser
+
+    def spy(text: str, *args: object) -> object:
+        calls.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fallback, "_call_dateparser", spy)
+    first_now = datetime(2024, 7, 5, 12, 0, 45, tzinfo=UTC)
+    later_now = datetime(2024, 9, 1, 8, 30, 10, tzinfo=UTC)
+    for now in (first_now, later_now):
+        result = parse_date("3 uur geleden", now=now, timezone="Europe/Amsterdam", languages=["nl"])
+        assert result is not None
+        assert (now - result.value, result.precision) == (timedelta(hours=3), "hour")
+    yesterday = parse_date("gisteren", now=later_now, timezone="Europe/Amsterdam", languages=["nl"])
+    again = parse_date("gisteren", now=first_now, timezone="Europe/Amsterdam", languages=["nl"])
+    assert yesterday is not None and again is not None
+    assert yesterday.value == datetime(2024, 8, 30, 22, tzinfo=UTC)  # 31 August, Amsterdam
+    assert again.value == datetime(2024, 7, 3, 22, tzinfo=UTC)
+    assert calls == ["3 uur geleden", "gisteren"]
