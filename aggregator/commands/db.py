@@ -1,23 +1,38 @@
 """`scrapy db <action>`: manage the database schema.
 
 Actions: `upgrade [REVISION]` (default head), `current` (the revision the
-database is at), `check` (exit 1 when the models and the live schema differ).
+database is at), `check` (exit 1 when the models and the live schema differ),
+`replay` (store the articles that crawls left in the spool because the
+database was unreachable or refused them, or because the crawl was killed;
+exit 1 when some are still left).
 
-Settings: `AGGREGATOR_DATABASE_URL` (or `--database`).
+Settings: `AGGREGATOR_DATABASE_URL` (or `--database`), `AGGREGATOR_SPOOL_DIR`
+(or `--spool`), `AGGREGATOR_STORE_BATCH_SIZE`, `AGGREGATOR_NEAR_DUPLICATE_THRESHOLD`.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from aggregator.store.schema import current_revision, drift, head_revision, open_engine, upgrade
+from aggregator.store.delivery import ReplayReport, replay_spool
+from aggregator.store.repository import DEFAULT_NEAR_THRESHOLD, ArticleRepository
+from aggregator.store.schema import (
+    SchemaError,
+    current_revision,
+    drift,
+    head_revision,
+    open_engine,
+    prepare_schema,
+    upgrade,
+)
 
-ACTIONS = ("upgrade", "current", "check")
+ACTIONS = ("upgrade", "current", "check", "replay")
 
 
 class Command(ScrapyCommand):
@@ -25,14 +40,15 @@ class Command(ScrapyCommand):
     requires_crawler_process = False
 
     def syntax(self) -> str:
-        return "{upgrade [REVISION] | current | check} [--database URL]"
+        return "{upgrade [REVISION] | current | check | replay} [--database URL] [--spool DIR]"
 
     def short_desc(self) -> str:
-        return "Create, upgrade or check the database schema"
+        return "Create, upgrade or check the database schema; replay spooled articles"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--database", help="SQLAlchemy URL (default: AGGREGATOR_DATABASE_URL)")
+        parser.add_argument("--spool", help="spool directory (default: AGGREGATOR_SPOOL_DIR)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -40,8 +56,11 @@ class Command(ScrapyCommand):
             raise UsageError(f"name an action: {', '.join(ACTIONS)}")
         engine = open_engine(opts.database or self.settings["AGGREGATOR_DATABASE_URL"])
         try:
-            self._run(engine, args)
-        except SQLAlchemyError as exc:
+            if args[0] == "replay":
+                self._replay(engine, Path(opts.spool or self.settings["AGGREGATOR_SPOOL_DIR"]))
+            else:
+                self._run(engine, args)
+        except (SQLAlchemyError, SchemaError) as exc:
             print(f"error: the database cannot be used: {exc.__class__.__name__}: {exc}")
             self.exitcode = 1
         finally:
@@ -60,3 +79,36 @@ class Command(ScrapyCommand):
                 print(difference)
             print("Schema matches the models" if not differences else "Schema drift found")
             self.exitcode = 1 if differences else 0
+
+    def _replay(self, engine: Engine, spool: Path) -> None:
+        assert self.settings is not None
+        prepare_schema(engine)
+        repository = ArticleRepository(
+            engine,
+            near_threshold=self.settings.getfloat(
+                "AGGREGATOR_NEAR_DUPLICATE_THRESHOLD", DEFAULT_NEAR_THRESHOLD
+            ),
+        )
+        report = replay_spool(
+            spool, repository, self.settings.getint("AGGREGATOR_STORE_BATCH_SIZE")
+        )
+        for line in replay_lines(report, spool):
+            print(line)
+        self.exitcode = 1 if report.error or report.refused else 0
+
+
+def replay_lines(report: ReplayReport, spool: Path) -> list[str]:
+    """What `scrapy db replay` prints."""
+    outcomes = ", ".join(f"{count} {name}" for name, count in sorted(report.outcomes.items()))
+    lines = [f"Replayed {report.stored} articles from {report.files} spool files in {spool}"]
+    if outcomes:
+        lines.append(f"  {outcomes}")
+    if report.busy:
+        lines.append(f"  {report.busy} files skipped: a running crawl is writing them")
+    if report.rejected_lines:
+        lines.append(f"  {report.rejected_lines} unreadable lines moved to rejected-* files")
+    if report.refused:
+        lines.append(f"  {report.refused} articles refused by the database stay in the spool")
+    if report.error:
+        lines.append(f"error: stopped, the database is unavailable: {report.error}")
+    return lines
