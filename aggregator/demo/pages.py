@@ -11,6 +11,7 @@ at all), so every extraction path is exercised.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from datetime import datetime
 from html import escape
 from json import dumps
@@ -34,6 +35,7 @@ def relative(published: datetime, now: datetime) -> str:
     return f"{published:%B} {published.day}, {published:%Y}"
 
 
+@cache
 def _padding(kilobytes: int) -> str:
     """Menu, script and footer markup that real themes add; makes pages realistically large."""
     if kilobytes <= 0:

@@ -12,6 +12,7 @@ Tests add pages or change articles with `add_page` and `update_article`.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,8 +24,9 @@ from aggregator.demo.pages import article_page, listing_page
 
 HTML = "text/html; charset=utf-8"
 DATE_STYLES = ("none", "jsonld", "meta", "time")
-# Minutes before `now` of the first articles: the first is the seed page's "29 mins ago".
-FIRST_AGES = (29, 95, 180, 400, 1500, 3000, 4400, 6000, 9000, 12000, 15000, 20000)
+# Minutes before `now` of the first articles: the first is the seed page's "29 mins ago";
+# none lands on local midnight, where a machine date would honestly read as day precision.
+FIRST_AGES = (29, 95, 180, 400, 1500, 3000, 4400, 6000, 9000, 12017, 15000, 20000)
 
 Handler = Callable[[str], "Response"]
 
@@ -91,6 +93,7 @@ class NewsSite:
         self.padding_kb = padding_kb
         self.base_url = base_url
         self.articles = generate_articles(now, articles, timezone=timezone, seed=seed)
+        self._by_path: dict[str, DemoArticle] = {}
         self.extra: dict[str, Handler] = {}
 
     # --- what tests change -------------------------------------------------
@@ -153,20 +156,33 @@ class NewsSite:
             return self._shortlink(parts.query[2:])
         if path == "/":
             return Response(301, headers={"Location": "/category/news/"})
-        for page in range(1, self.pages + 1):
-            if path == self.listing_path(page):
-                return self._listing(page)
-        for article in self.articles:
-            if path == article.path:
-                return self._article(article)
-            if path + "/" == article.path:
-                return Response(301, headers={"Location": article.path})
+        page = self._listing_page_number(path)
+        if page is not None:
+            return self._listing(page)
+        by_path = self._articles_by_path()
+        if path in by_path:
+            return self._article(by_path[path])
+        if path + "/" in by_path:
+            return Response(301, headers={"Location": path + "/"})
         return Response(404, b"<html><body><h1>Not found</h1></body></html>")
 
+    def _articles_by_path(self) -> dict[str, DemoArticle]:
+        # Rebuilt when tests add articles; large benchmark sites need the lookup to be O(1).
+        if len(self._by_path) != len(self.articles):
+            self._by_path = {article.path: article for article in self.articles}
+        return self._by_path
+
+    def _listing_page_number(self, path: str) -> int | None:
+        if path == self.listing_path(1):
+            return 1
+        match = re.fullmatch(r"/category/news/page/(\d+)/", path)
+        if match and 2 <= int(match.group(1)) <= self.pages:
+            return int(match.group(1))
+        return None
+
     def _shortlink(self, number: str) -> Response:
-        for article in self.articles:
-            if str(article.number) == number:
-                return Response(301, headers={"Location": article.path})
+        if number.isdigit() and 1 <= int(number) <= len(self.articles):
+            return Response(301, headers={"Location": self.articles[int(number) - 1].path})
         return Response(404, b"<html><body><h1>Not found</h1></body></html>")
 
     def _recent(self, exclude: DemoArticle | None = None) -> Sequence[DemoArticle]:
