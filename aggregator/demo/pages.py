@@ -11,8 +11,8 @@ at all), so every extraction path is exercised.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from datetime import datetime
+from functools import cache
 from html import escape
 from json import dumps
 
