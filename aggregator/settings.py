@@ -125,6 +125,64 @@ PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = AGGREGATOR_RENDER_TIMEOUT * 1000
 # --- end of issue 7 block --------------------------------------------------------
 
+# --- Operations: crawl runs, health checks, alerts, progress, locks (issue 6) ---
+# See docs/operations.md. Lower numbers load first; the checks and the recorder
+# share one verdict, so their order does not matter.
+EXTENSIONS = {
+    # Replaced by CrawlProgress, whose lines name the site (several share a process in crawlall).
+    "scrapy.extensions.logstats.LogStats": None,
+    "aggregator.extensions.lock.SiteLock": 100,
+    "aggregator.extensions.progress.CrawlProgress": 200,
+    "aggregator.extensions.checks.HealthChecks": 500,
+    "aggregator.extensions.recorder.CrawlRunRecorder": 600,
+}
+# One `crawl_runs` row per crawl (aggregator/extensions/recorder.py).
+AGGREGATOR_RECORD_RUNS = True
+# Health checks at spider close; a failed check makes `scrapy crawl` exit 1
+# (aggregator/extensions/checks.py, the table is in aggregator/extensions/rules.py).
+# Each threshold below can be overridden per site in its TOML file under [checks]
+# with the lower-case name after AGGREGATOR_CHECK_ (e.g. max_error_rate = 0.3);
+# false there switches that check off for the site.
+AGGREGATOR_CHECKS_ENABLED = True
+# no_articles: fewer articles found (scraped, or skipped as already stored) fails.
+AGGREGATOR_CHECK_MIN_ARTICLES = 1
+# items_drop: fewer articles per listing page than this share of the median of
+# recent runs fails (per page, because incremental crawls read fewer pages).
+AGGREGATOR_CHECK_MIN_ITEMS_RATIO = 0.5
+# How many recent completed runs of the same site make that median.
+AGGREGATOR_CHECK_HISTORY_RUNS = 5
+# error_rate: ERROR log lines and 401/403 refusals per distinct request above this fails.
+AGGREGATOR_CHECK_MAX_ERROR_RATE = 0.1
+# unparsed_dates: a larger share of items whose date could not be parsed fails.
+AGGREGATOR_CHECK_MAX_UNPARSED_DATES = 0.2
+# finish_reason: any other finish reason fails (comma-separated with -s).
+AGGREGATOR_CHECK_FINISH_REASONS = ["finished"]
+# listing_without_links: more listing pages without an article link fails (a layout change).
+AGGREGATOR_CHECK_MAX_LISTING_WITHOUT_LINKS = 0
+# unstored_articles: more articles left in the store's spool (the database was
+# unusable; `scrapy db replay` stores them later) fails.
+AGGREGATOR_CHECK_MAX_UNSTORED_ARTICLES = 0
+# Alerts when a check fails (aggregator/extensions/alerts.py): e-mail addresses
+# (comma-separated in the environment; sent with Scrapy's MAIL_* settings) and a
+# URL that receives the verdict as a JSON POST. Empty: no alert.
+AGGREGATOR_ALERT_EMAILS = [
+    address.strip()
+    for address in os.environ.get("AGGREGATOR_ALERT_EMAILS", "").split(",")
+    if address.strip()
+]
+AGGREGATOR_ALERT_WEBHOOK_URL = os.environ.get("AGGREGATOR_ALERT_WEBHOOK_URL", "")
+# Seconds to wait for the webhook to answer.
+AGGREGATOR_ALERT_TIMEOUT = 10.0
+# Seconds between progress lines (aggregator/extensions/progress.py); 0 switches them off.
+AGGREGATOR_PROGRESS_INTERVAL = 60.0
+# One crawl per site at a time on this host (aggregator/extensions/lock.py): the
+# directory of the lock files, relative to the project directory unless absolute.
+AGGREGATOR_LOCK_ENABLED = True
+AGGREGATOR_LOCK_DIR = os.environ.get("AGGREGATOR_LOCK_DIR", "locks")
+# How many sites `scrapy crawlall` crawls at once in its one process.
+AGGREGATOR_CRAWLALL_CONCURRENCY = 2
+# --- end of issue 6 block ------------------------------------------------------------
+
 # --- Store, duplicates, incremental crawling (issue 5) ---------------------------
 # See docs/schema.md. Scraped articles not yet in the database wait in JSON-lines
 # files here (one per crawl), relative to the working directory unless absolute;

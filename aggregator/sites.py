@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from aggregator.extensions.rules import CheckConfigError, validate_overrides
+
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 RENDER_JS_VALUES = (False, True, "all")
@@ -132,6 +134,15 @@ def _mapping(source: str, key: str, value: Any) -> Mapping[str, Any]:
     return dict(value)
 
 
+def _checks(source: str, value: Any) -> Mapping[str, Any]:
+    # Health-check thresholds are validated here so a typo fails at load, not at close (issue 6).
+    table = _mapping(source, "checks", value)
+    try:
+        return validate_overrides(table)
+    except CheckConfigError as exc:
+        raise _fail(source, f"checks.{exc.key}", exc.problem) from None
+
+
 def _timezone(source: str, value: Any) -> str:
     try:
         if not isinstance(value, str):
@@ -195,7 +206,7 @@ def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>"
         sitemaps=lists.get("sitemaps", ()),
         max_pages=max_pages,
         selectors=_mapping(source, "selectors", raw.get("selectors", {})),
-        checks=_mapping(source, "checks", raw.get("checks", {})),
+        checks=_checks(source, raw.get("checks", {})),
         source=source,
     )
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aggregator import settings as project_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN_NOW = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
 
@@ -50,7 +52,14 @@ def run_scrapy(
     """Run `scrapy <args>` in `cwd` with the test settings; stats are read back from a file."""
     stats_file = cwd / f"stats-{len(list(cwd.glob('stats-*.json')))}.json"
     merged = {**TEST_SETTINGS, **(settings or {}), "AGGREGATOR_TEST_STATS_FILE": str(stats_file)}
-    merged.setdefault("EXTENSIONS", json.dumps({"tests.stats_dump.DumpStats": 0}))
+    # EXTENSIONS given with -s replaces the project's dict, so the project's
+    # extensions, then the caller's, then the stats dump are merged here.
+    extensions = {
+        **project_settings.EXTENSIONS,
+        **json.loads(merged.get("EXTENSIONS", "{}")),
+        "tests.stats_dump.DumpStats": 0,
+    }
+    merged["EXTENSIONS"] = json.dumps(extensions)
     command = [sys.executable, "-m", "scrapy", *args]
     for key, value in merged.items():
         command += ["-s", f"{key}={value}"]

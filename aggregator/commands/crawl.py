@@ -1,0 +1,65 @@
+"""`scrapy crawl <spider>`: Scrapy's own command, with an exit status a scheduler can act on.
+
+Scrapy exits 0 from any crawl that started, however it went. This command
+reads the health checks' verdict from the finished crawler (the stats that
+`aggregator/extensions/checks.py` and `lock.py` leave) and exits:
+
+- 0: the crawl ran and every health check passed (or checks are off);
+- 1: a health check failed, or the crawl could not start;
+- 2: a usage error (Scrapy's own, e.g. a bad site file);
+- 75 (EX_TEMPFAIL): refused, another run of the same site holds its lock.
+
+`crawl_outcome` is shared with `scrapy crawlall`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
+
+from aggregator.extensions.figures import LOCK_REFUSED
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_LOCKED = 75
+
+
+def crawl_outcome(crawler: Crawler) -> tuple[int, str, str]:
+    """(exit status, one-word outcome, detail) of a finished crawler."""
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    if getattr(crawler, "spider", None) is None or "finish_reason" not in stats:
+        return EXIT_FAILED, "failed", "the crawl did not start (see the log)"
+    if stats.get(LOCK_REFUSED):
+        return EXIT_LOCKED, "skipped", "another run of this site is still going"
+    failed = sorted(
+        key.removeprefix("aggregator/checks/failed/")
+        for key in stats
+        if key.startswith("aggregator/checks/failed/")
+    )
+    if stats.get("aggregator/checks/failed"):
+        return EXIT_FAILED, "failed", ", ".join(failed)
+    items = stats.get("item_scraped_count", 0)
+    new = stats.get("aggregator/store/inserted", 0)
+    return EXIT_OK, "ok", f"{items} items, {new} new ({stats['finish_reason']})"
+
+
+class Command(ScrapyCrawlCommand):
+    def long_desc(self) -> str:
+        return (
+            "Run a spider of the current project, by name. Exit status: 0 ok, 1 a health "
+            "check failed or the crawl did not start, 2 usage error, 75 another run of the "
+            "same site is still going."
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("name one spider: scrapy crawl <spider>")
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        status, _, _ = crawl_outcome(crawler)
+        self.exitcode = EXIT_FAILED if self.crawler_process.bootstrap_failed else status
