@@ -168,7 +168,9 @@ def test_a_syndicated_copy_on_another_site_is_not_a_second_row(
         assert 0.7 <= duplicate.similarity <= 1.0
         assert (duplicate.similarity == 1.0) is exact
         # The copy's URL is not one of the original's forms.
-        forms = set(session.scalars(select(ArticleUrl.url).where(ArticleUrl.article_id == rows[0].id)))
+        forms = set(
+            session.scalars(select(ArticleUrl.url).where(ArticleUrl.article_id == rows[0].id))
+        )
         assert duplicate.url not in forms
         total = session.scalar(select(func.count()).select_from(Article))
         assert total == len(site.articles) + len(partner.articles) - 1

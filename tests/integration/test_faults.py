@@ -1,0 +1,258 @@
+"""Nothing scraped is lost: database down at start or mid-crawl, and a crawl killed with SIGKILL."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from aggregator import settings as project_settings
+from aggregator.demo.server import SiteServer
+from aggregator.demo.site import NewsSite
+from aggregator.store.models import Article
+from aggregator.store.schema import open_engine
+from tests.support import FROZEN_NOW, ROOT, TEST_SETTINGS, run_scrapy
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'news.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def crawl_args(server: SiteServer) -> list[str]:
+    site = server.site
+    return [
+        "crawl",
+        "news",
+        "-a",
+        f"url={server.url}/category/news/",
+        "-a",
+        "site=daily",
+        "-a",
+        f"timezone={site.timezone}",
+        "-a",
+        f"max_pages={site.pages}",
+    ]
+
+
+def start_scrapy(args: list[str], cwd: Path, settings: dict[str, str]) -> subprocess.Popen[str]:
+    """`scrapy <args>` as `run_scrapy` runs it, but without waiting, so a test can act meanwhile."""
+    merged = {**TEST_SETTINGS, **settings}
+    merged["EXTENSIONS"] = json.dumps(project_settings.EXTENSIONS)
+    command = [sys.executable, "-m", "scrapy", *args]
+    for key, value in merged.items():
+        command += ["-s", f"{key}={value}"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "aggregator.settings", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def stored_titles(database_url: str) -> list[str]:
+    """Titles of the stored articles ([] while the database or its schema is not there yet)."""
+    engine = open_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return list(session.scalars(select(Article.title)))
+    except SQLAlchemyError:
+        return []
+    finally:
+        engine.dispose()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def spooled_lines(spool: Path) -> int:
+    return sum(len(p.read_bytes().splitlines()) for p in spool.glob("*.jsonl"))
+
+
+def replay(cwd: Path, database_url: str) -> str:
+    result = run_scrapy(["db", "replay", "--database", database_url], cwd=cwd)
+    assert result.returncode == 0, result.log[-3000:]
+    return result.log
+
+
+def assert_every_article_stored_once(database_url: str, site: NewsSite) -> None:
+    titles = stored_titles(database_url)
+    assert sorted(titles) == sorted(a.title for a in site.articles)
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:<port> to a target; `close()` cuts every connection and the listener."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.listener.close()
+        with self.lock:
+            for s in self.sockets:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+
+
+def closed_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def site() -> NewsSite:
+    return NewsSite(FROZEN_NOW)
+
+
+@pytest.fixture
+def server(site: NewsSite) -> Iterator[SiteServer]:
+    with SiteServer(site) as running:
+        yield running
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_database_down_at_start_spools_everything_and_replay_stores_it(
+    backend: str, server: SiteServer, site: NewsSite, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "sqlite":
+        unreachable = f"sqlite:///{tmp_path / 'no-such-dir' / 'news.db'}"
+        target = f"sqlite:///{tmp_path / 'news.db'}"
+    else:
+        target = request.getfixturevalue("postgres_url")
+        unreachable = make_url(target).set(port=closed_port()).render_as_string(False)
+
+    result = run_scrapy(
+        crawl_args(server), cwd=tmp_path, settings={"AGGREGATOR_DATABASE_URL": unreachable}
+    )
+
+    assert result.stats["item_scraped_count"] == len(site.articles)
+    assert result.stats["aggregator/store/spooled"] == len(site.articles)
+    assert result.stats["aggregator/incremental/unknown_store"] >= 1
+    assert "aggregator/store/inserted" not in result.stats
+    assert "Database unusable" in result.log and "scrapy db replay" in result.log
+    assert spooled_lines(tmp_path / "spool") == len(site.articles)
+
+    log = replay(tmp_path, target)
+
+    assert f"Replayed {len(site.articles)} articles" in log
+    assert_every_article_stored_once(target, site)
+    assert list((tmp_path / "spool").glob("*.jsonl")) == []
+
+
+def test_database_lost_mid_crawl_spools_the_rest_and_replay_stores_it(
+    site: NewsSite, tmp_path: Path, postgres_url: str
+) -> None:
+    direct = make_url(postgres_url)
+    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
+    via_proxy = direct.set(port=proxy.port).render_as_string(False)
+    with SiteServer(site, delay=0.3) as server:
+        crawl = start_scrapy(
+            crawl_args(server),
+            tmp_path,
+            {
+                "AGGREGATOR_DATABASE_URL": via_proxy,
+                "AGGREGATOR_STORE_BATCH_SIZE": "2",
+                "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
+            },
+        )
+        try:
+            wait_until(lambda: len(stored_titles(postgres_url)) >= 2)
+            proxy.close()
+            assert crawl.wait(timeout=120) is not None
+        finally:
+            crawl.kill()
+            proxy.close()
+
+    stored_before = len(stored_titles(postgres_url))
+    assert 2 <= stored_before < len(site.articles)
+    # A batch whose COMMIT reached the server just before the cut is both stored and spooled.
+    assert spooled_lines(tmp_path / "spool") >= len(site.articles) - stored_before
+
+    replay(tmp_path, postgres_url)
+
+    assert_every_article_stored_once(postgres_url, site)
+
+
+def test_a_crawl_killed_mid_way_loses_nothing_and_the_rerun_stores_each_article_once(
+    database_url: str, site: NewsSite, tmp_path: Path
+) -> None:
+    settings = {
+        "AGGREGATOR_DATABASE_URL": database_url,
+        "AGGREGATOR_STORE_BATCH_SIZE": "3",
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
+        "AGGREGATOR_INCREMENTAL_REFRESH_WINDOW": "0",
+    }
+    with SiteServer(site, delay=0.2) as server:
+        crawl = start_scrapy(crawl_args(server), tmp_path, settings)
+        try:
+            wait_until(lambda: len(stored_titles(database_url)) >= 3)
+            wait_until(lambda: spooled_lines(tmp_path / "spool") >= 1)
+        finally:
+            crawl.send_signal(signal.SIGKILL)
+            crawl.wait(timeout=30)
+        assert crawl.returncode == -signal.SIGKILL
+        in_flight = spooled_lines(tmp_path / "spool")
+        stored = len(stored_titles(database_url))
+        assert stored < len(site.articles), "the kill came too late to test anything"
+        server.hits.clear()
+
+        rerun = run_scrapy(crawl_args(server), cwd=tmp_path, settings=settings)
+
+    assert rerun.stats["aggregator/store/replayed"] == in_flight
+    assert_every_article_stored_once(database_url, site)
+    assert list((tmp_path / "spool").glob("*.jsonl")) == []
