@@ -7,8 +7,9 @@ failed call on text in no known language costs milliseconds:
 
 - before: `plausible` lets text through only if every Latin, Greek or Cyrillic
   word in it is a word dateparser knows in one of the candidate languages, and
-  it has a digit, a date word of three letters or more, or words in a script
-  that cannot be checked word by word (CJK, Thai, Arabic...);
+  one of three letters or more means something (a month, a unit, "yesterday";
+  not "the", "of", "at"), or it has words in a script that cannot be checked
+  word by word (CJK, Thai, Arabic). Numbers alone were the fast paths' to read;
 - after: the caller drops results after the fetch time plus grace.
 
 Settings used together, as dateparser needs them for relative text:
@@ -20,7 +21,6 @@ RETURN_TIME_AS_PERIOD so that a time of day is told apart from a bare day.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, time, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -33,8 +33,11 @@ from aggregator.dates.zones import get_zone, grace, to_utc
 # The relative base carries this microsecond so that a relative result
 # (base minus an amount) can be told from an absolute one, which has none.
 _MARK = 123457
-_NEEDS_CHECK = re.compile(r"[^\W\d_]").match
-_SKIPPED_KEYS = frozenset({"name", "date_order", "skip", "pertain", "sentence_splitter_group"})
+# Locale entries whose words are allowed around a date but do not make one
+# ("in" marks the future, which is refused anyway).
+_SKIPPED_KEYS = frozenset(
+    {"name", "date_order", "skip", "pertain", "sentence_splitter_group", "in"}
+)
 # What dateparser taught us about a text, which does not depend on `now`: that
 # it is no date (None), or that it is a relative amount (`Ago`).
 _LEARNED: dict[tuple[str, str, tuple[str, ...] | None], Ago | None] = {}
@@ -46,7 +49,6 @@ _SECONDS: dict[str, int] = {"second": 1, "minute": 60, "hour": 3600}
 def plausible(folded: str, languages: tuple[str, ...] | None) -> bool:
     """Whether dateparser could read `folded` (folded, lower-case text) in `languages`."""
     allowed, meaningful = _vocabulary(languages)
-    has_digit = any(char.isdecimal() for char in folded)
     has_word = False
     for token in tokenize(folded):
         if token.isdecimal():
@@ -57,7 +59,7 @@ def plausible(folded: str, languages: tuple[str, ...] | None) -> bool:
         if token not in allowed:
             return False
         has_word = has_word or (len(token) >= 3 and token in meaningful)
-    return has_digit or has_word
+    return has_word
 
 
 def _latin_greek_cyrillic(token: str) -> bool:

@@ -47,6 +47,12 @@ NOT_DATES = cases(
         ("0001-01-01T00:00:00Z", None, None),
         ("1899-12-31", None, None),
         ("10 reasons to read the news", None, None),
+        ("1 of 5", None, None),
+        ("at 10", None, None),
+        ("on 5", None, None),
+        ("in 2024", None, None),
+        ("2 de 10", None, None),
+        ("10 min read", None, None),
         ("x" * 500, None, None),
     ]
 )
