@@ -21,7 +21,8 @@ Settings: `AGGREGATOR_DISCOVER_FEEDS`, `AGGREGATOR_DISCOVER_SITEMAPS`,
 Stats (`<kind>` is `feeds` or `sitemaps`): `aggregator/<kind>/requested`,
 `…/parsed`, `…/entries`, `…/refused/<reason>`, `…/failed/<error>`,
 `…/not_found`, `…/offsite`; `aggregator/sitemaps/indexes`,
-`…/not_news`, `…/over_limit`; `aggregator/render/failed`.
+`…/not_news`, `…/over_limit`; `aggregator/render/failed`,
+`aggregator/render/http_status/<status>`.
 """
 
 from __future__ import annotations
@@ -249,7 +250,16 @@ class DiscoveryMixin:
         return {"meta": meta, "errback": self.render_failed}
 
     def render_failed(self, failure: Failure) -> None:
-        """Errback of rendered requests: a render that failed after its retries."""
-        self._count("render/failed")
+        """Errback of rendered requests: a render that failed after its retries.
+
+        An HTTP error status (a rendered 404) is the page's answer, not a failed
+        render: it is counted apart, as Scrapy would have logged it without an errback.
+        """
         request = getattr(failure, "request", None)
+        if isinstance(failure.value, HttpError):
+            status = failure.value.response.status
+            self._count(f"render/http_status/{status}")
+            self.logger.info("Ignoring rendered response %s: HTTP status %s", request, status)
+            return
+        self._count("render/failed")
         self.logger.error("Rendering failed for %s: %r", request, failure.value)

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from aggregator import settings as project_settings
 from aggregator.demo.discovery import BILLION_LAUGHS
@@ -121,3 +123,15 @@ def test_a_dated_feed_teaser_beats_a_listing_teaser_for_the_same_url() -> None:
     assert (preferred.source, preferred.published_raw) == ("feed", "Fri, 05 Jul 2024 11:31:00 GMT")
     other = ListingEntry(url=f"{SITE}/b/", published_raw="1 hour ago")
     assert news.preferred_entry(other) is other
+
+
+def test_a_rendered_http_error_is_not_a_failed_render() -> None:
+    news = spider()
+    request = Request(f"{SITE}/gone/")
+    gone = Failure(HttpError(Response(f"{SITE}/gone/", status=404, request=request), "404"))
+    gone.request = request  # type: ignore[attr-defined]
+    news.render_failed(gone)
+    timeout = Failure(TimeoutError("page.goto: Timeout 1000ms exceeded"))
+    timeout.request = request  # type: ignore[attr-defined]
+    news.render_failed(timeout)
+    assert stats(news) == {"aggregator/render/http_status/404": 1, "aggregator/render/failed": 1}
