@@ -143,3 +143,23 @@ def test_configured_feeds_and_sitemaps_and_refused_attacks(
         assert rows[article.title].published_at == article.published.astimezone(UTC)
     assert "lol" not in " ".join(rows)
     assert set(rows) == {a.title for a in site.articles[LISTED]}
+
+
+def test_a_feed_advertised_by_the_listing_page_is_read(tmp_path: Path) -> None:
+    small = NewsSite(FROZEN_NOW, articles=12, per_page=3)
+    add_feed(small, small.articles[6:], path="/rss.xml", advertise_on="/category/news/")
+    with SiteServer(small) as other:
+        result, rows = crawl(
+            tmp_path,
+            ["news", "-a", f"url={other.url}/category/news/", "-a", "max_pages=1"],
+            AGGREGATOR_DISCOVER_SITEMAPS="False",
+        )
+        probes = other.hits_for("/feed/")
+    assert result.stats["aggregator/feeds/parsed"] == 1
+    assert probes == 0  # the advertised feed makes the WordPress probe unnecessary
+    assert any(article.date_style == "none" for article in small.articles[6:])
+    for article in small.articles[6:]:
+        row = rows[article.title]
+        assert row.published_at == article.published.astimezone(UTC)
+        if article.date_style == "none":
+            assert row.published_source == "feed"
