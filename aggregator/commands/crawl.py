@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from aggregator.extensions.figures import LOCK_REFUSED
+from aggregator.extensions.rules import CHECKS
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -34,11 +35,7 @@ def crawl_outcome(crawler: Crawler) -> tuple[int, str, str]:
         return EXIT_FAILED, "failed", "the crawl did not start (see the log)"
     if stats.get(LOCK_REFUSED):
         return EXIT_LOCKED, "skipped", "another run of this site is still going"
-    failed = sorted(
-        key.removeprefix("aggregator/checks/failed/")
-        for key in stats
-        if key.startswith("aggregator/checks/failed/")
-    )
+    failed = [check.name for check in CHECKS if stats.get(f"aggregator/checks/failed/{check.name}")]
     if stats.get("aggregator/checks/failed"):
         return EXIT_FAILED, "failed", ", ".join(failed)
     items = stats.get("item_scraped_count", 0)

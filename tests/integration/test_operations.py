@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -205,6 +207,30 @@ def test_a_slow_run_reports_progress_and_refuses_an_overlapping_run(tmp_path: Pa
     assert sorted(statuses) == [("ok", "finished"), ("skipped", "already_running")]
     table = run_scrapy(["runs"], cwd=tmp_path, settings=settings)
     assert "skipped  already_running" in table.log
+
+
+def test_a_crawl_stopped_by_sigterm_is_recorded_as_failed(tmp_path: Path) -> None:
+    settings = {**operator_settings(tmp_path), "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
+    results: list[CrawlResult] = []
+    with SiteServer(NewsSite(FROZEN_NOW), delay=0.4) as server:
+        write_site(tmp_path, "fixture_news", f"{server.url}/category/news/")
+        crawl = threading.Thread(
+            target=lambda: results.append(
+                run_scrapy(["crawl", "fixture_news"], cwd=tmp_path, settings=settings)
+            )
+        )
+        crawl.start()
+        lock = tmp_path / "locks" / "fixture_news.lock"
+        wait_for_lock_holder(lock)
+        os.kill(int(lock.read_text().split()[1]), signal.SIGTERM)  # what systemd sends on stop
+        crawl.join()
+    (result,) = results
+    assert result.returncode == 1, result.log[-3000:]
+    assert "Health checks failed for fixture_news: " in result.log
+    assert "finish_reason: the crawl ended with 'shutdown', expected one of finished" in result.log
+    (run,) = stored_runs(tmp_path)
+    assert (run.status, run.finish_reason) == ("failed", "shutdown")
+    assert "finish_reason" in run.failed_checks
 
 
 @pytest.fixture

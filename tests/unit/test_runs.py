@@ -6,10 +6,12 @@ import json
 import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from aggregator.commands.crawl import crawl_outcome
 from aggregator.commands.crawlall import overall_status
 from aggregator.commands.runs import age, duration, format_table, run_json, table_row
 from aggregator.extensions.figures import figures_from_stats, json_safe
@@ -230,3 +232,36 @@ def test_overall_status_of_crawlall() -> None:
     assert overall_status([0, 0]) == 0
     assert overall_status([0, 75]) == 75
     assert overall_status([75, 1, 0]) == 1
+
+
+class FakeCrawler:
+    def __init__(self, stats: dict[str, Any] | None, spider: object | None = object()) -> None:
+        self.spider = spider
+        self.stats = SimpleNamespace(get_stats=lambda: stats or {})
+
+
+@pytest.mark.parametrize(
+    ("stats", "outcome"),
+    [
+        (
+            {"finish_reason": "finished", "aggregator/checks/failed": 0, "item_scraped_count": 3},
+            (0, "ok", "3 items, 0 new (finished)"),
+        ),
+        (
+            {
+                "finish_reason": "finished",
+                "aggregator/checks/failed": 2,
+                "aggregator/checks/failed/listing_without_links": 1,
+                "aggregator/checks/failed/error_rate": 1,
+            },
+            (1, "failed", "error_rate, listing_without_links"),  # in the checks' order
+        ),
+        (
+            {"finish_reason": "already_running", "aggregator/lock/refused": 1},
+            (75, "skipped", "another run of this site is still going"),
+        ),
+        ({}, (1, "failed", "the crawl did not start (see the log)")),
+    ],
+)
+def test_crawl_outcome(stats: dict[str, Any], outcome: tuple[int, str, str]) -> None:
+    assert crawl_outcome(FakeCrawler(stats)) == outcome  # type: ignore[arg-type]
