@@ -71,8 +71,8 @@ def parse_date(
     languages: Sequence[str] | None = None,
 ) -> ParsedDate | None:
     """Parse news-page date text fetched at `now`; see the module docstring."""
-    if not isinstance(raw, str):
-        return None
+    if not isinstance(raw, str) or (len(raw) > _LONGEST_DATE and len(raw.strip()) > _LONGEST_DATE):
+        return None  # long text is checked before the cache, which would keep it as a key
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)  # the contract says aware; naive is read as UTC
     zone_name = timezone or "UTC"
