@@ -6,7 +6,10 @@ Fetch time: Friday 2024-07-05 12:00:45 UTC.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -198,3 +201,19 @@ def test_a_relative_reading_learned_from_dateparser_is_reused_at_other_fetch_tim
     assert yesterday.value == datetime(2024, 8, 30, 22, tzinfo=UTC)  # 31 August, Amsterdam
     assert again.value == datetime(2024, 7, 3, 22, tzinfo=UTC)
     assert calls == ["3 uur geleden", "gisteren"]
+
+
+def test_dateparser_is_imported_only_when_the_fast_paths_give_up() -> None:
+    code = (
+        "import sys, datetime as d\n"
+        "from aggregator.dates import parse_date\n"
+        "now = d.datetime(2024, 7, 5, 12, tzinfo=d.timezone.utc)\n"
+        "for raw in ('2024-07-05T10:00:00Z', 'hace 3 horas', '5. Juli 2024', ''):\n"
+        "    parse_date(raw, now=now)\n"
+        "before = 'dateparser' in sys.modules\n"
+        "parse_date('3 uur geleden', now=now, languages=['nl'])\n"
+        "print(before, 'dateparser' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert out.stdout.split() == ["False", "True"], out.stderr
