@@ -4,9 +4,13 @@ Pure computation (no SQL): the store keeps the signature of every article and
 indexes its band keys, so finding the syndicated copies of a story is one
 indexed lookup per band, whatever the size of the table.
 
-* Shingles are runs of `SHINGLE_WORDS` consecutive case-folded words (Broder's
-  w-shingling), so re-wrapped, re-punctuated or re-capitalised copies shingle
-  alike while a changed word touches only the shingles that contain it.
+* Shingles are runs of `SHINGLE_WORDS` consecutive case-folded,
+  whitespace-separated words (Broder's w-shingling), so re-wrapped or
+  re-capitalised copies shingle alike while a changed word touches only the
+  shingles that contain it. Punctuation stays on its word: splitting on
+  whitespace costs a fifth of a word regex, and a changed comma is one more
+  small edit, which near-duplicate matching tolerates by design (the exact
+  content hash ignores punctuation).
 * The signature holds, for each of `PERMUTATIONS` universal hash functions
   (multiply-shift), the smallest hash of any shingle. The fraction of equal
   positions in two signatures estimates the Jaccard similarity of their
@@ -25,7 +29,6 @@ independent of the Python process).
 from __future__ import annotations
 
 import hashlib
-import re
 import zlib
 from dataclasses import dataclass
 
@@ -37,7 +40,6 @@ PERMUTATIONS = 64
 ROWS = 4
 BANDS = PERMUTATIONS // ROWS
 
-_WORDS = re.compile(r"\w+")
 _U64 = np.uint64
 # Fixed seed: signatures stored by one process must match those of every other.
 _RNG = np.random.default_rng(0x5EED_2024)
@@ -65,12 +67,12 @@ class Fingerprint:
     signature: bytes
     """`PERMUTATIONS` little-endian uint32 minima (256 bytes)."""
     band_keys: tuple[int, ...]
-    """`BANDS` signed 63-bit keys, one per band (band number mixed in)."""
+    """`BANDS` non-negative 63-bit keys, one per band (band number mixed in)."""
 
 
 def _shingle_hashes(text: str) -> npt.NDArray[np.uint64]:
     """One 32-bit hash per run of `SHINGLE_WORDS` words (one for a shorter text)."""
-    words = _WORDS.findall(text.casefold())
+    words = text.casefold().split()
     hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=_U64, count=len(words))
     if len(hashes) < SHINGLE_WORDS:
         hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), dtype=_U64)])
@@ -95,7 +97,7 @@ def signature_of(text: str) -> bytes:
 
 
 def band_keys(signature: bytes) -> tuple[int, ...]:
-    """One signed 63-bit key per band: a hash of the band's number and its values."""
+    """One non-negative 63-bit key per band (fits BIGINT): a hash of its number and values."""
     size = ROWS * 4
     keys = []
     for band in range(BANDS):
