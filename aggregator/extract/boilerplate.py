@@ -83,8 +83,28 @@ _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\d{1,2}時\d{1,2}分")
 # A credit closes its line: the keyword and at most a name or agency after it.
 _CREDIT = re.compile(
     r"(\b(photo|foto|image|bild|picture|credit|copyright|source|quelle|fuente)s?\s*:|©|"
-    r"\bgetty images\b|\bvia reuters\b|/\s?(ap|afp|dpa|reuters|epa)\b|\bcopyright\b)"
+    r"\bgetty images\b|\bvia reuters\b|/\s?(ap|afp|dpa|reuters|epa)\b|\bcopyright\b|"
+    r"\b(imago|picture alliance|shutterstock|istock(photo)?|keystone|afp)\s?/)"
     r"[^.!?]{0,60}$",
+    re.IGNORECASE,
+)
+#: "3 mins ago", "hace 2 horas", "vor 5 Minuten", "il y a 3 jours", "4 months ago".
+RELATIVE_DATE = re.compile(
+    r"\b\d+\s*(sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?)"
+    r"\s+ago\b|\bhace\s+\d+\s+\w+|\bil y a\s+\d+\s+\w+|\bvor\s+\d+\s+\w+"
+    r"|\b(yesterday|gestern|ayer|hier)\b",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(
+    r"\b\d+\s*(min|mins|minutes?|minuti|minutos?|Minuten|Min\.?)\s*"
+    r"(read|reading time|di lettura|de lectura|Lesezeit|de lecture)\b|\bLesezeit:?\s*\d+\s*\w+",
+    re.IGNORECASE,
+)
+# Calls to act that end or interrupt articles: newsletters, sign-ups, affiliate notes.
+_PROMPT = re.compile(
+    r"\b(sign up|subscribe|signup)\b.{0,60}\bnewsletters?\b|\bnewsletters?\b.{0,60}"
+    r"\b(sign up|subscribe|inbox|anmeld\w*|abonn\w*|suscr\w*|inscri\w*)|"
+    r"\bmay earn (an? )?(affiliate )?commission\b|\bdelivered to your inbox\b",
     re.IGNORECASE,
 )
 _RESIDUE = re.compile(r"\(TagsToTranslate\)|\(T\)\w", re.IGNORECASE)
@@ -165,12 +185,13 @@ def is_section_break(text: str) -> bool:
 
 def is_dateline(text: str) -> bool:
     """A short line that is mostly a date: "Published on 30/04/2024 - 16:38"."""
-    if len(text) > 80:
+    if len(text) > 100:
         return False
-    match = TEXT_DATE.search(text) or _TIME.search(text)
+    text = _READING_TIME.sub(" ", text)
+    match = TEXT_DATE.search(text) or _TIME.search(text) or RELATIVE_DATE.search(text)
     if not match:
         return False
-    rest = _TIME.sub(" ", TEXT_DATE.sub(" ", text))
+    rest = RELATIVE_DATE.sub(" ", _TIME.sub(" ", TEXT_DATE.sub(" ", text)))
     return len(re.findall(r"\w+", rest)) <= 5
 
 
@@ -182,6 +203,8 @@ def is_credit(text: str) -> bool:
 def is_junk_line(text: str) -> bool:
     """Short widget, byline, date, credit or residue lines that no article sentence looks like."""
     if _RESIDUE.search(text) or is_credit(text):
+        return True
+    if len(text) <= 200 and _PROMPT.search(text):
         return True
     if len(text) > 90:
         return False
