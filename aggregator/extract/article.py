@@ -25,14 +25,16 @@ logger = logging.getLogger(__name__)
 Layers = list[tuple[str, dict[str, Any]]]
 
 
-def _layers(root: HtmlElement, url: str, sel: Mapping[str, str] | None) -> tuple[Layers, bool]:
-    """Values per layer in priority order, and whether JSON-LD has an article node."""
+def _layers(root: HtmlElement, url: str, sel: Mapping[str, str] | None) -> tuple[Layers, str]:
+    """Values per layer in priority order, and what JSON-LD claims (see pagekind.is_article)."""
     links = meta.link_fields(root, url)
     metas = meta.meta_fields(meta.read_meta(root))
     nodes = jsonld.read_nodes(root)
     page_urls = {url, links.get("canonical", ""), metas.get("canonical", "")}
     node = jsonld.pick_article(nodes, page_urls)
-    has_article = node is not None and jsonld.describes_page(node, nodes, page_urls)
+    claim = ""
+    if node is not None and jsonld.describes_page(node, nodes, page_urls):
+        claim = "names_page" if jsonld.names_page(node, page_urls) else "describes"
     layers: Layers = [
         ("selectors", selectors.selector_fields(root, sel)),
         ("jsonld", jsonld.article_fields(node, nodes) if node else {}),
@@ -40,7 +42,7 @@ def _layers(root: HtmlElement, url: str, sel: Mapping[str, str] | None) -> tuple
         ("microdata", meta.microdata_fields(root)),
         ("time", dict(datefind.time_fields(root))),
     ]
-    return layers, has_article
+    return layers, claim
 
 
 def _pick(layers: Layers, name: str) -> tuple[Any, str | None]:
@@ -160,12 +162,12 @@ def _extract(
     root = parse_html(html, encoding)
     if root is None:
         return None
-    layers, has_article = _layers(root, url, sel)
+    layers, claim = _layers(root, url, sel)
     body, body_layer = _body(layers, root)
     og_type, _ = _pick(layers, "og_type")
     prose = len(body or "")
     if not layers[0][1] and not pagekind.is_article(
-        root, url, has_article_node=has_article, og_type=og_type, prose=prose
+        root, url, article_node=claim, og_type=og_type, prose=prose
     ):
         return None
     item = ArticleItem(url=url, body=body)

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
@@ -104,7 +105,7 @@ def _score(node: dict[str, Any], urls: set[str]) -> int:
         score += 2
     if node.get("articleBody"):
         score += 2
-    if urls & {_url_of(node.get("url")), _url_of(node.get("mainEntityOfPage"))}:
+    if names_page(node, urls):
         score += 3
     return score
 
@@ -117,13 +118,12 @@ def _url_of(value: Any) -> str:
 
 def pick_article(nodes: list[dict[str, Any]], urls: set[str]) -> dict[str, Any] | None:
     """The node describing this page's article, or None."""
-    wanted = {u.rstrip("/") for u in urls if u}
     articles = [n for n in nodes if node_types(n) & ARTICLE_TYPES]
     if not articles:
         articles = [n for n in nodes if node_types(n) & PAGE_TYPES and n.get("datePublished")]
     if not articles:
         return None
-    return max(articles, key=lambda n: _score(n, wanted))
+    return max(articles, key=lambda n: _score(n, urls))
 
 
 def _strings(value: Any, keys: tuple[str, ...] = ("name",)) -> list[str]:
@@ -186,13 +186,24 @@ def article_fields(node: dict[str, Any], nodes: list[dict[str, Any]] | None = No
     return {k: v for k, v in fields.items() if v}
 
 
+def page_key(url: str) -> str:
+    """Host (without www.) and path (without trailing slash): how pages are compared."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}"
+
+
+def names_page(node: dict[str, Any], urls: set[str]) -> bool:
+    """True when the node's own url or mainEntityOfPage is one of the page's URLs."""
+    own = {_url_of(node.get("url")), _url_of(node.get("mainEntityOfPage"))} - {""}
+    return bool({page_key(u) for u in own} & {page_key(u) for u in urls if u})
+
+
 def describes_page(node: dict[str, Any], nodes: list[dict[str, Any]], urls: set[str]) -> bool:
     """True when an article node is this page's, not one teaser of a listed many."""
     if not node_types(node) & ARTICLE_TYPES:
         return False
-    wanted = {u.rstrip("/") for u in urls if u}
-    own = {_url_of(node.get("url")), _url_of(node.get("mainEntityOfPage"))} - {""}
-    if own & wanted:
+    if names_page(node, urls):
         return True
     articles = sum(1 for n in nodes if node_types(n) & ARTICLE_TYPES)
     return articles <= 2

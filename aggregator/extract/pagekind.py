@@ -65,9 +65,14 @@ def teaser_count(root: HtmlElement) -> int:
 
 
 def is_article(
-    root: HtmlElement, url: str, *, has_article_node: bool, og_type: str | None, prose: int
+    root: HtmlElement, url: str, *, article_node: str, og_type: str | None, prose: int
 ) -> bool:
-    """Decide from structured data, URL, body classes and the amount of prose."""
+    """Decide from structured data, URL, body classes and the amount of prose.
+
+    `article_node` is "names_page" when a JSON-LD article node gives this page's
+    URL, "describes" when one is the page's only article node, else "".
+    """
+    has_article_node = bool(article_node)
     classes = body_classes(root)
     kind = url_kind(url)
     if classes & _WP_LISTING and not classes & _WP_ARTICLE:
@@ -77,7 +82,8 @@ def is_article(
         # A declared article whose text a script fills in still has a headline and a date.
         return declared and kind is None
     if declared:
-        return kind != "home" or has_article_node
+        # A home page may carry its lead story's node; only one naming this URL counts.
+        return kind != "home" or article_node == "names_page"
     if kind is not None:
         return False
     if og_type and og_type.lower() == "article":

@@ -185,3 +185,18 @@ def test_response_wrapper_and_empty_pages() -> None:
     )
     assert extract_listing_html(b"", "https://a.example/") == ListingPage()
     assert extract_listing_html("<html></html>", "https://a.example/").entries == []
+
+
+HOME_WITH_LEAD_STORY = """<html><head><title>Meridian</title>
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Lead story",
+ "url": "https://meridian.example/science/lead-story-2023", "datePublished": "2023-11-02"}</script>
+</head><body><main><h2><a href="/science/lead-story-2023">Lead story of the day in science</a></h2>
+<p>""" + "A long teaser paragraph about the lead story of the day. " * 10 + """</p></main></body></html>"""
+
+
+def test_home_page_with_its_lead_storys_json_ld_is_not_an_article() -> None:
+    from aggregator.extract import extract_article_html
+
+    assert extract_article_html(HOME_WITH_LEAD_STORY, "https://meridian.example/") is None
+    page = extract_listing_html(HOME_WITH_LEAD_STORY, "https://meridian.example/")
+    assert [e.url for e in page.entries] == ["https://meridian.example/science/lead-story-2023"]
