@@ -27,7 +27,7 @@ from aggregator.items import ListingEntry
 
 #: How many levels above an anchor its teaser card may start.
 CARD_DEPTH = 6
-_MENU_TAGS = frozenset(("nav", "footer", "header", "menu"))
+_MENU_TAGS = frozenset(("nav", "footer", "menu"))
 _MENU_WORDS = frozenset(
     ("menu", "nav", "navbar", "navigation", "footer", "breadcrumb", "breadcrumbs")
 )
@@ -43,10 +43,16 @@ class ListingPage:
 
 
 def _in_menu(el: HtmlElement) -> bool:
+    """Inside site navigation: nav, footer, menus, or a page header (not a teaser's own)."""
+    header_seen = False
     for ancestor in el.iterancestors():
-        if ancestor.tag in _MENU_TAGS or bp.words(ancestor) & _MENU_WORDS:
+        if ancestor.tag in ("article", "li"):
+            header_seen = False  # <article><header><h2><a>: the teaser's own header
+        elif ancestor.tag == "header":
+            header_seen = True
+        elif ancestor.tag in _MENU_TAGS or bp.words(ancestor) & _MENU_WORDS:
             return True
-    return False
+    return header_seen
 
 
 def _candidates(root: HtmlElement, base: str, page_url: str) -> list[tuple[str, HtmlElement]]:

@@ -27,8 +27,8 @@ WORDPRESS = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
   <a class="more-link" href="/2024/07/05/night-ferry-trial/">Continue reading</a>
 </article>
 <article class="post">
-  <h2 class="entry-title"><a href="/2024/07/04/lighthouse-reopens/">Lighthouse reopens to
-    visitors after storm repairs</a></h2>
+  <header class="entry-header"><h2 class="entry-title"><a href="/2024/07/04/lighthouse-reopens/">
+    Lighthouse reopens to visitors after storm repairs</a></h2></header>
   <div class="entry-meta"><time class="entry-date published" datetime="2024-07-04T17:00:00+02:00">
     July 4, 2024</time></div>
   <div class="entry-summary"><p>Visitors can climb the tower again from Saturday.</p></div>
@@ -187,11 +187,15 @@ def test_response_wrapper_and_empty_pages() -> None:
     assert extract_listing_html("<html></html>", "https://a.example/").entries == []
 
 
-HOME_WITH_LEAD_STORY = """<html><head><title>Meridian</title>
+HOME_WITH_LEAD_STORY = (
+    """<html><head><title>Meridian</title>
 <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Lead story",
  "url": "https://meridian.example/science/lead-story-2023", "datePublished": "2023-11-02"}</script>
 </head><body><main><h2><a href="/science/lead-story-2023">Lead story of the day in science</a></h2>
-<p>""" + "A long teaser paragraph about the lead story of the day. " * 10 + """</p></main></body></html>"""
+<p>"""
+    + "A long teaser paragraph about the lead story of the day. " * 10
+    + """</p></main></body></html>"""
+)
 
 
 def test_home_page_with_its_lead_storys_json_ld_is_not_an_article() -> None:
