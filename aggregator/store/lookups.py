@@ -63,6 +63,16 @@ def article_ids_by_url(conn: Connection, urls: Iterable[str]) -> dict[str, int]:
     return {row.url: row.article_id for row in rows}
 
 
+def article_ids_by_canonical(conn: Connection, urls: Iterable[str]) -> dict[str, int]:
+    """For each canonical URL stored in `articles.url`, its article id."""
+    rows = _rows(
+        conn,
+        urls,
+        lambda part: select(articles.c.url, articles.c.id).where(articles.c.url.in_(part)),
+    )
+    return {row.url: row.id for row in rows}
+
+
 def duplicates_by_url(conn: Connection, urls: Iterable[str]) -> dict[str, tuple[int, str]]:
     """For each URL recorded as a copy, (the article it copies, the kind of copy)."""
     rows = _rows(

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from aggregator.store.lookups import (
-    article_ids_by_url,
+    article_ids_by_canonical,
     article_urls,
     articles,
     bands,
@@ -74,7 +74,7 @@ def _insert_articles(conn: Connection, plans: list[Plan]) -> None:
     )
     created = {row.url: row.id for row in conn.execute(statement, rows)}
     raced = [p for p in plans if p.canonical not in created]
-    existing = article_ids_by_url(conn, (p.canonical for p in raced)) if raced else {}
+    existing = article_ids_by_canonical(conn, (p.canonical for p in raced)) if raced else {}
     for plan in plans:
         if plan.canonical in created:
             plan.article_id = created[plan.canonical]

@@ -1,0 +1,85 @@
+"""The store pipeline: batches, spooling when the database is unusable, and its stats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.utils.test import get_crawler
+
+from aggregator.items import ArticleItem
+from aggregator.pipelines.store import StoreArticlePipeline
+from aggregator.store.spool import SpoolFile, leftover_files
+
+FETCHED = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
+
+
+def article(n: int) -> ArticleItem:
+    url = f"https://example.com/story-{n}"
+    return ArticleItem(
+        url=url,
+        canonical_url=url,
+        site="example",
+        title=f"Story {n}",
+        body=f"Body of story {n}.",
+        fetched_at=FETCHED,
+        content_hash=f"h{n}",
+    )
+
+
+def pipeline(database_url: str, spool: Path, batch_size: int = 2) -> StoreArticlePipeline:
+    crawler = get_crawler(
+        settings_dict={
+            "AGGREGATOR_DATABASE_URL": database_url,
+            "AGGREGATOR_SPOOL_DIR": str(spool),
+            "AGGREGATOR_STORE_BATCH_SIZE": batch_size,
+        }
+    )
+    crawler.stats.open_spider()
+    return StoreArticlePipeline.from_crawler(crawler)
+
+
+def spooled_titles(directory: Path) -> list[str]:
+    titles = []
+    for path in leftover_files(directory):
+        spool = SpoolFile.claim(path)
+        assert spool is not None
+        titles += [item.title or "" for item in spool.read().items]
+        spool.close()
+    return titles
+
+
+def test_batches_are_saved_and_cut_from_the_spool(tmp_path: Path) -> None:
+    store = pipeline(f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "spool")
+    store.open_spider()
+    for n in range(5):
+        store.process_item(article(n))
+    assert store.spool is not None
+    assert [i.title for i in store.spool.read().items] == ["Story 4"]
+    store.close_spider()
+    stats = store.stats.get_stats()
+    assert (stats["aggregator/store/inserted"], stats["aggregator/store/batches"]) == (5, 3)
+    assert list(leftover_files(tmp_path / "spool")) == []
+
+
+def test_an_unusable_database_spools_every_item_and_the_next_crawl_replays_them(
+    tmp_path: Path,
+) -> None:
+    down = pipeline(f"sqlite:///{tmp_path / 'missing' / 'a.db'}", tmp_path / "spool")
+    down.open_spider()
+    for n in range(3):
+        down.process_item(article(n))
+    down.close_spider()
+    stats = down.stats.get_stats()
+    assert stats["aggregator/store/spooled"] == 3
+    assert stats["aggregator/store/db_unavailable"] >= 2
+    assert "aggregator/store/inserted" not in stats
+    assert spooled_titles(tmp_path / "spool") == ["Story 0", "Story 1", "Story 2"]
+
+    up = pipeline(f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "spool")
+    up.open_spider()
+    up.process_item(article(3))
+    up.close_spider()
+    stats = up.stats.get_stats()
+    assert (stats["aggregator/store/replayed"], stats["aggregator/store/inserted"]) == (3, 1)
+    assert list(leftover_files(tmp_path / "spool")) == []
