@@ -91,8 +91,7 @@ _CREDIT = re.compile(
 #: "3 mins ago", "hace 2 horas", "vor 5 Minuten", "il y a 3 jours", "4 months ago".
 RELATIVE_DATE = re.compile(
     r"\b\d+\s*(sec|secs|seconds?|min|mins|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?)"
-    r"\s+ago\b|\bhace\s+\d+\s+\w+|\bil y a\s+\d+\s+\w+|\bvor\s+\d+\s+\w+"
-    r"|\b(yesterday|gestern|ayer|hier)\b",
+    r"\s+ago\b|\bhace\s+\d+\s+\w+|\bil y a\s+\d+\s+\w+|\bvor\s+\d+\s+\w+",
     re.IGNORECASE,
 )
 _READING_TIME = re.compile(
@@ -188,8 +187,9 @@ def is_dateline(text: str) -> bool:
     if len(text) > 100:
         return False
     text = _READING_TIME.sub(" ", text)
-    match = TEXT_DATE.search(text) or _TIME.search(text) or RELATIVE_DATE.search(text)
-    if not match:
+    # "He arrived 5 minutes ago." is a sentence; "Published 5 minutes ago" is a dateline.
+    relative = RELATIVE_DATE.search(text) and not text.rstrip().endswith((".", "!", "?"))
+    if not (TEXT_DATE.search(text) or _TIME.search(text) or relative):
         return False
     rest = RELATIVE_DATE.sub(" ", _TIME.sub(" ", TEXT_DATE.sub(" ", text)))
     return len(re.findall(r"\w+", rest)) <= 5

@@ -169,6 +169,8 @@ def test_url_kind(url: str, kind: str | None) -> None:
         ("Uwe Schubert will collect as many points as possible. IMAGO/Nico Herbertz", True),
         ("The council met on Tuesday.", False),
         ("Four months ago the council promised to publish the figures every month.", False),
+        ("She left 5 minutes ago.", False),
+        ("Gestern war es kalt.", False),
         ("Residents divided", False),
         ("Source: the council said it would publish the figures every month from now on.", False),
     ],
