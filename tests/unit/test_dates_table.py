@@ -68,9 +68,7 @@ def params(rows: Iterable[Case]) -> list[object]:
 
 def check(case: Case) -> None:
     """Assert that `parse_date` reads the row as the table says."""
-    result = parse_date(
-        case.raw, now=case.now_dt, timezone=case.timezone, languages=case.languages
-    )
+    result = parse_date(case.raw, now=case.now_dt, timezone=case.timezone, languages=case.languages)
     expected = case.expected_dt
     if expected is None:
         assert result is None, f"{case.raw!r} is not a date, got {result}"
