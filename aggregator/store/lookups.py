@@ -135,13 +135,12 @@ class Candidate:
 def near_candidates(conn: Connection, keys: Iterable[int]) -> dict[int, list[Candidate]]:
     """For each band key, the stored articles that have it, with their signatures."""
     owners: dict[int, list[int]] = {}
-    rows = _rows(
-        conn,
-        keys,
-        lambda part: select(bands.c.band_key, bands.c.article_id).where(bands.c.band_key.in_(part)),
-    )
-    for row in rows:
-        owners.setdefault(row.band_key, []).append(row.article_id)
+    for part in chunks(keys):
+        # Hundreds of integer keys per batch: plain driver SQL, without per-value processing.
+        marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(part))
+        query = f"SELECT band_key, article_id FROM article_bands WHERE band_key IN ({marks})"
+        for band_key, article_id in conn.exec_driver_sql(query, tuple(part)):
+            owners.setdefault(band_key, []).append(article_id)
     details = _rows(
         conn,
         {article_id for group in owners.values() for article_id in group},

@@ -44,10 +44,10 @@ _DATETIME_FIELDS = frozenset(
 
 
 def _no_nul(value: Any) -> Any:
-    # PostgreSQL text cannot hold NUL; pages occasionally contain one.
-    if isinstance(value, str) and "\x00" in value:
-        return value.replace("\x00", "")
-    if isinstance(value, list):
+    """`value` without NUL characters: PostgreSQL text cannot hold one, and pages contain some."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
         return [_no_nul(v) for v in value]
     return value
 

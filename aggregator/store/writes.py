@@ -19,7 +19,6 @@ from sqlalchemy.sql.dml import Insert
 
 from aggregator.store.lookups import (
     article_ids_by_canonical,
-    article_urls,
     articles,
     bands,
     duplicates,
@@ -87,15 +86,16 @@ def _insert_articles(conn: Connection, plans: list[Plan]) -> None:
 
 def _record_urls(conn: Connection, plans: list[Plan]) -> None:
     rows = [
-        {"url": form, "article_id": plan.article_id}
+        (form, plan.article_id)
         for plan in plans
         for form in plan.forms
         if form not in plan.known_forms
     ]
-    if rows:
-        conn.execute(
-            _insert(conn, article_urls).on_conflict_do_nothing(index_elements=["url"]), rows
-        )
+    _executemany(
+        conn,
+        "INSERT INTO article_urls (url, article_id) VALUES ({0}, {0}) ON CONFLICT (url) DO NOTHING",
+        rows,
+    )
 
 
 def _apply_updates(conn: Connection, plans: list[Plan]) -> None:
@@ -177,20 +177,26 @@ def _store_fingerprints(conn: Connection, plans: list[Plan]) -> None:
     if replaced:
         conn.execute(delete(bands).where(bands.c.article_id.in_(replaced)))
         conn.execute(delete(fingerprints).where(fingerprints.c.article_id.in_(replaced)))
-    conn.execute(
-        fingerprints.insert(),
+    # Ten band rows per article: plain driver executemany, without per-value processing.
+    _executemany(
+        conn,
+        "INSERT INTO article_fingerprints (article_id, signature) VALUES ({0}, {0})",
+        [(p.article_id, p.fingerprint.signature) for p in plans if p.fingerprint],
+    )
+    _executemany(
+        conn,
+        "INSERT INTO article_bands (band_key, article_id) VALUES ({0}, {0})",
         [
-            {"article_id": p.article_id, "signature": p.fingerprint.signature}
+            (key, p.article_id)
             for p in plans
             if p.fingerprint
+            for key in set(p.fingerprint.band_keys)
         ],
     )
-    conn.execute(
-        _insert(conn, bands).on_conflict_do_nothing(),
-        [
-            {"band_key": key, "article_id": p.article_id}
-            for p in plans
-            if p.fingerprint
-            for key in dict.fromkeys(p.fingerprint.band_keys)
-        ],
-    )
+
+
+def _executemany(conn: Connection, template: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run `template` (placeholders written `{0}`) once per row through the driver."""
+    placeholder = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    if rows:
+        conn.exec_driver_sql(template.format(placeholder), rows)

@@ -96,6 +96,7 @@ def upgrade() -> None:
         sa.Column("article_id", BIG_ID, nullable=False),
         _article_fk("article_bands"),
         sa.PrimaryKeyConstraint("band_key", "article_id", name="pk_article_bands"),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_article_bands_article_id", "article_bands", ["article_id"])
 
