@@ -104,6 +104,38 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(rebuilt, keep_blank_values=True)
 
 
+# Host prefixes under which one site serves the same pages (desktop, mobile, AMP).
+_EDITION_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+
+
+def site_host(url: str) -> str:
+    """The URL's host without a `www.`, `m.`, `mobile.` or `amp.` prefix ("" when there is none).
+
+    Two URLs with the same site host belong to the same site: an AMP or
+    mobile page that declares the desktop page as its canonical stays on it.
+    """
+    host = registered_host(url)
+    for prefix in _EDITION_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            return host[len(prefix) :]
+    return host
+
+
+def is_section_of(candidate: str, url: str) -> bool:
+    """True when `candidate`'s path is the root or a strict ancestor of `url`'s path.
+
+    A "canonical" that names the home page or the section an article sits in
+    (`/news/` for `/news/2024/story`) is a site-wide template value, not the
+    article's own address.
+    """
+    try:
+        above = urlsplit(candidate).path.strip("/")
+        below = urlsplit(url).path.strip("/")
+    except ValueError:
+        return False
+    return not above or (below.startswith(above + "/") and below != above)
+
+
 def registered_host(url: str) -> str:
     """The URL's host without a leading `www.`, lower-case ("" when there is none)."""
     try:

@@ -2,8 +2,10 @@
 
 Text is NFC-normalised with collapsed whitespace; the body keeps one blank
 line between paragraphs. A page's declared canonical URL is trusted only when
-it points to the same site and not to its home page (sites that declare their
-home page as every article's canonical would otherwise merge all articles).
+it points to the same site (desktop, mobile and AMP hosts count as one) and
+to neither its home page nor a section page above the article (sites that
+declare one of those as every article's canonical would otherwise merge all
+their articles).
 The content hash is over the case-folded words of the body, so re-wrapped or
 re-spaced copies hash alike.
 
@@ -17,13 +19,12 @@ import hashlib
 import re
 import unicodedata
 from typing import Self
-from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from aggregator.items import ArticleItem
-from aggregator.urls import canonical_url, registered_host
+from aggregator.urls import canonical_url, is_section_of, site_host
 
 _SPACES = re.compile(r"[^\S\n]+")
 _WORDS = re.compile(r"\w+")
@@ -47,10 +48,15 @@ def content_hash(body: str) -> str:
 
 
 def choose_canonical(response_url: str, declared: str | None) -> tuple[str, bool]:
-    """The canonical form of the article's URL, and whether `declared` was rejected."""
+    """The canonical form of the article's URL, and whether `declared` was rejected.
+
+    The declared URL (rel=canonical, og:url or JSON-LD `url`) is trusted when
+    it stays on the site (its desktop, mobile and AMP hosts count as one) and
+    names neither the home page nor a section above the article.
+    """
     if declared:
-        same_site = registered_host(declared) == registered_host(response_url)
-        if same_site and urlsplit(declared).path.strip("/"):
+        same_site = site_host(declared) == site_host(response_url)
+        if same_site and not is_section_of(declared, response_url):
             return canonical_url(declared), False
     return canonical_url(response_url), bool(declared)
 

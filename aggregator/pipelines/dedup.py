@@ -2,6 +2,9 @@
 
 The clean pipeline has reduced every URL to its canonical form, so the same
 article linked as `/a/?utm_source=x` and `/a` arrives here with one key.
+Copies under other URLs (the same text, or a syndicated near copy on another
+site) are not dropped here: the store records them against the stored
+article, in this run and across runs (see `aggregator/store/plans.py`).
 
 Stats: `aggregator/dedup/duplicate` (also Scrapy's
 `item_dropped_reasons_count/DuplicateArticle`).

@@ -74,3 +74,22 @@ def test_process_item_fills_the_derived_fields_and_counts() -> None:
     stats = clean.stats.get_stats()
     assert stats["aggregator/clean/title_truncated"] == 1
     assert stats["aggregator/clean/canonical_rejected"] == 1
+
+
+def test_amp_and_mobile_pages_keep_the_desktop_canonical_they_declare() -> None:
+    assert choose_canonical(
+        "https://amp.example.com/2024/story/", "https://www.example.com/2024/story/"
+    ) == ("https://www.example.com/2024/story", False)
+    assert choose_canonical(
+        "https://m.example.com/story?utm_source=x", "https://example.com/story"
+    ) == (
+        "https://example.com/story",
+        False,
+    )
+
+
+def test_a_canonical_naming_the_articles_section_is_rejected() -> None:
+    assert choose_canonical("https://example.com/news/2024/story", "https://example.com/news/") == (
+        "https://example.com/news/2024/story",
+        True,
+    )

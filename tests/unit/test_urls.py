@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.urls import canonical_url, is_tracking_param, registered_host
+from aggregator.urls import (
+    canonical_url,
+    is_section_of,
+    is_tracking_param,
+    registered_host,
+    site_host,
+)
 
 BASE = "https://news.example.com/2024/07/05/story"
 
@@ -58,3 +64,34 @@ def test_tracking_parameters_and_hosts() -> None:
     assert not is_tracking_param("id") and not is_tracking_param("page")
     assert registered_host("https://WWW.Example.com/x") == "example.com"
     assert registered_host("::") == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("https://www.example.com/a", "https://example.com/b", True),
+        ("https://amp.example.com/a", "https://www.example.com/a", True),
+        ("https://m.example.com/a", "https://example.com/a", True),
+        ("https://mobile.example.com/a", "https://example.com/a", True),
+        ("https://news.example.com/a", "https://example.com/a", False),
+        ("https://example.org/a", "https://example.com/a", False),
+        # A site whose whole name is "m.com" or "amp.dev" is not a mobile edition of "com".
+        ("https://amp.dev/a", "https://dev/a", False),
+    ],
+)
+def test_editions_of_one_site_share_a_site_host(a: str, b: str, same: bool) -> None:
+    assert (site_host(a) == site_host(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("candidate", "url", "section"),
+    [
+        ("https://x.example/", "https://x.example/news/story", True),
+        ("https://x.example/news/", "https://x.example/news/2024/story", True),
+        ("https://x.example/news/2024/story", "https://x.example/news/2024/story/", False),
+        ("https://x.example/news/other-story", "https://x.example/news/story", False),
+        ("https://x.example/newsroom/story", "https://x.example/news/story", False),
+    ],
+)
+def test_a_section_above_the_article_is_recognised(candidate: str, url: str, section: bool) -> None:
+    assert is_section_of(candidate, url) is section
