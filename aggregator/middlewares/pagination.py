@@ -3,11 +3,13 @@
 The spider yields, for each listing page (`meta["aggregator_kind"] =
 "listing"`), its article requests (`"article"`) and the next listing page.
 This middleware holds back that page's further listing requests until it has
-seen all the article requests, then drops them when every one of those
-articles is already stored: listings run newest first, so the pages after a
-wholly known page are known too. Start pages are always fetched (they come
-from `start()`, not from a listing page); a page without article links never
-stops pagination.
+seen all the article requests, then drops them when the page brings nothing
+new: every article it links to is already stored, or was already linked from
+an earlier listing page of this crawl (a "Recent posts" sidebar repeats the
+newest stories on every page, and those are not stored until their batch is
+written). Listings run newest first, so the pages after such a page are known
+too. Start pages are always fetched (they come from `start()`, not from a
+listing page); a page without article links never stops pagination.
 
 Settings: `AGGREGATOR_INCREMENTAL_ENABLED`, `AGGREGATOR_INCREMENTAL_STOP_PAGINATION`,
 `AGGREGATOR_DATABASE_URL`.
@@ -42,6 +44,8 @@ class StopKnownPaginationMiddleware:
     def __init__(self, stats: StatsCollector, stored: StoredUrls) -> None:
         self.stats = stats
         self.stored = stored
+        # Article URLs linked from the listing pages seen so far in this crawl.
+        self.linked: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -73,19 +77,23 @@ class StopKnownPaginationMiddleware:
             if kind == "article":
                 articles.append(entry.url)
             yield entry
-        if held and self.all_stored(articles):
+        if held and self.nothing_new(articles):
             self.stats.inc_value("aggregator/incremental/pagination_stopped")
             logger.info("Every article on %s is stored: pagination stops here", response.url)
             return
         for request in held:
             yield request
 
-    def all_stored(self, urls: list[str]) -> bool:
-        """True when there are article links and the store holds every one."""
+    def nothing_new(self, urls: list[str]) -> bool:
+        """True when there are article links and each is stored or was linked before."""
+        fresh = [url for url in urls if url not in self.linked]
+        self.linked.update(urls)
         if not urls:
             return False
-        found = self.stored.find(urls)
-        return found is not None and all(url in found for url in urls)
+        if not fresh:
+            return True
+        found = self.stored.find(fresh)
+        return found is not None and all(url in found for url in fresh)
 
     def spider_closed(self) -> None:
         self.stored.close()
