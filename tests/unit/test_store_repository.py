@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -207,3 +207,43 @@ def test_an_article_inserted_by_another_writer_meanwhile_is_not_inserted_twice(
     forms = {u.url for u in rows(repository, ArticleUrl)}  # type: ignore[attr-defined]
     assert isinstance(article, Article) and plans[0].article_id == article.id
     assert set(mine.url_forms) <= forms
+
+
+def test_every_column_comes_back_as_written(repository: ArticleRepository) -> None:
+    plus_two = timezone(timedelta(hours=2))
+    written = item(
+        STORIES[0],
+        authors=["Ana Ribeiro", "Tomás Novák"],
+        tags=["Economy", "Health"],
+        summary="A summary.",
+        published_at=datetime(2024, 7, 5, 10, 30, tzinfo=plus_two),
+        published_raw="5 July 2024, 10:30",
+        published_source="jsonld",
+        published_precision="minute",
+        modified_at=datetime(2024, 7, 5, 11, 0, tzinfo=UTC),
+        category="News",
+        image_url="https://daily.example/a.jpg",
+        language="en",
+    )
+    repository.save_batch([written])
+    (row,) = rows(repository, Article)
+    assert isinstance(row, Article)
+    for name in ("site", "title", "body", "summary", "authors", "tags", "category", "language"):
+        assert getattr(row, name) == getattr(written, name), name
+    assert row.published_at == datetime(2024, 7, 5, 8, 30, tzinfo=UTC)
+    assert (row.published_raw, row.published_source, row.published_precision) == (
+        "5 July 2024, 10:30",
+        "jsonld",
+        "minute",
+    )
+    assert (row.modified_at, row.image_url, row.content_hash) == (
+        written.modified_at,
+        written.image_url,
+        written.content_hash,
+    )
+    assert (row.url, row.first_seen_at, row.last_seen_at, row.updated_at) == (
+        written.canonical_url,
+        FETCHED,
+        FETCHED,
+        FETCHED,
+    )
