@@ -19,9 +19,10 @@ import argparse
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
 
 from aggregator.extensions.figures import LOCK_REFUSED
-from aggregator.extensions.rules import CHECKS
+from aggregator.extensions.rules import CHECKS, SETTING_PREFIX, CheckConfigError, resolve_limits
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -43,6 +44,15 @@ def crawl_outcome(crawler: Crawler) -> tuple[int, str, str]:
     return EXIT_OK, "ok", f"{items} items, {new} new ({stats['finish_reason']})"
 
 
+def check_settings(settings: BaseSettings) -> None:
+    """Refuse malformed `AGGREGATOR_CHECK_*` settings in one line, before anything is crawled."""
+    try:
+        resolve_limits(settings, {})
+    except CheckConfigError as exc:
+        name = SETTING_PREFIX + exc.key.upper()
+        raise UsageError(f"setting {name}: {exc.problem}", print_help=False) from None
+
+
 class Command(ScrapyCrawlCommand):
     def long_desc(self) -> str:
         return (
@@ -54,7 +64,8 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("name one spider: scrapy crawl <spider>")
-        assert self.crawler_process is not None
+        assert self.crawler_process is not None and self.settings is not None
+        check_settings(self.settings)
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()

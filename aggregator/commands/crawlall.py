@@ -21,7 +21,13 @@ from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from aggregator.commands.crawl import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, crawl_outcome
+from aggregator.commands.crawl import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    check_settings,
+    crawl_outcome,
+)
 from aggregator.commands.runs import format_table
 
 
@@ -71,6 +77,7 @@ class Command(ScrapyCommand):
         concurrency = opts.concurrency or self.settings.getint("AGGREGATOR_CRAWLALL_CONCURRENCY", 2)
         if concurrency < 1:
             raise UsageError("the concurrency must be 1 or more")
+        check_settings(self.settings)
         names = self._site_names(args)
         if not names:
             print("No enabled sites to crawl (see sites/*.toml)")

@@ -101,6 +101,8 @@ class CrawlRunRecorder:
             self.run_id = repository.start(
                 spider=spider.name, site=site_name(spider), started_at=self.started_at
             )
+            # No idle connection held for the hours a crawl may take; close reconnects.
+            self.engine.dispose()
         except (SQLAlchemyError, SchemaError) as exc:
             # Said once, at close, where the row is finally given up on.
             logger.debug("Crawl run not started in the database: %s", exc)

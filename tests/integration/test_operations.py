@@ -109,6 +109,10 @@ def test_runs_are_recorded_and_shown_with_their_change(tmp_path: Path) -> None:
     assert (
         f"fixture_news  yes      2024-07-05 12:00  ok      {seen(second):>5}    0  -" in sites.log
     )
+    sites_json = run_scrapy(["sites", "--json"], cwd=tmp_path, settings=settings)
+    (entry,) = json.loads(sites_json.log[sites_json.log.index("[") :])
+    assert entry["site"] == "fixture_news" and entry["enabled"] is True
+    assert entry["last_run"]["id"] == latest.id and entry["last_run"]["status"] == "ok"
 
 
 def broken_site() -> NewsSite:
@@ -222,6 +226,10 @@ def test_a_crawl_stopped_by_sigterm_is_recorded_as_failed(tmp_path: Path) -> Non
         crawl.start()
         lock = tmp_path / "locks" / "fixture_news.lock"
         wait_for_lock_holder(lock)
+        # Well into the crawl: a signal during Scrapy's start-up stops it before it handles signals.
+        deadline = time.monotonic() + 60
+        while sum(server.hits.values()) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
         os.kill(int(lock.read_text().split()[1]), signal.SIGTERM)  # what systemd sends on stop
         crawl.join()
     (result,) = results
