@@ -91,9 +91,9 @@ FILL = {
     "sqlite": [
         """WITH RECURSIVE n(i) AS (SELECT :lo UNION ALL SELECT i + 1 FROM n WHERE i < :hi)
         INSERT INTO articles (id, url, site, title, body, authors, tags, content_hash,
-                              first_seen_at, last_seen_at, updated_at)
+                              first_seen_at, last_seen_at, updated_at, change_seq)
         SELECT i, 'https://bench.example/a/' || i, 'bench' || (i % 50), 'Title', 'Body', '[]',
-               '[]', lower(hex(randomblob(32))), :t, :t, :t FROM n""",
+               '[]', lower(hex(randomblob(32))), :t, :t, :t, i FROM n""",
         """INSERT INTO article_urls (url, article_id)
         SELECT url, id FROM articles WHERE id BETWEEN :lo AND :hi""",
         """INSERT INTO article_fingerprints (article_id, signature)
@@ -104,9 +104,9 @@ FILL = {
     ],
     "postgresql": [
         """INSERT INTO articles (id, url, site, title, body, authors, tags, content_hash,
-                                 first_seen_at, last_seen_at, updated_at)
+                                 first_seen_at, last_seen_at, updated_at, change_seq)
         SELECT i, 'https://bench.example/a/' || i, 'bench' || (i % 50), 'Title', 'Body',
-               '[]', '[]', md5(i::text) || md5((-i)::text), :t, :t, :t
+               '[]', '[]', md5(i::text) || md5((-i)::text), :t, :t, :t, i
         FROM generate_series(CAST(:lo AS bigint), CAST(:hi AS bigint)) AS i""",
         """INSERT INTO article_urls (url, article_id)
         SELECT url, id FROM articles WHERE id BETWEEN :lo AND :hi""",

@@ -60,7 +60,7 @@ class Article(Base):
         Index("ix_articles_site_published_at", "site", "published_at"),
         Index("ix_articles_content_hash", "content_hash"),
         Index("ix_articles_last_seen_at", "last_seen_at"),
-        Index("ix_articles_updated_at", "updated_at"),
+        Index("ix_articles_change_seq", "change_seq", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -83,7 +83,9 @@ class Article(Base):
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-    """When the stored text last changed (insert or update); readers poll it."""
+    """When the stored text last changed: the fetch time of the stored version."""
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    """Grows with every insert or update, in commit order: readers poll `change_seq > last`."""
 
     urls: Mapped[list[ArticleUrl]] = relationship(
         back_populates="article", cascade="all, delete-orphan"

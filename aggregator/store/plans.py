@@ -54,6 +54,7 @@ class Plan:
     original: Plan | None = None
     """For a copy of an article new in this batch: that article's plan."""
     similarity: float = 1.0
+    change_seq: int | None = None
     fingerprint: Fingerprint | None = None
     stored: lookups.StoredArticle | None = None
     known_forms: set[str] = field(default_factory=set)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, case, delete, update
+from sqlalchemy import Connection, Table, bindparam, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -40,6 +40,7 @@ def _insert(conn: Connection, table: Table) -> Any:
 
 def write_round(conn: Connection, plans: Sequence[Plan]) -> None:
     """Write every row a resolved round of plans needs."""
+    _number_changes(conn, plans)
     _insert_articles(conn, [p for p in plans if p.outcome is Outcome.INSERTED])
     for plan in plans:
         if plan.original is not None:
@@ -49,6 +50,21 @@ def write_round(conn: Connection, plans: Sequence[Plan]) -> None:
     _touch(conn, [p for p in plans if p.outcome is Outcome.UNCHANGED])
     _record_copies(conn, [p for p in plans if p.outcome.is_copy])
     _store_fingerprints(conn, [p for p in plans if p.fingerprint and not p.outcome.is_copy])
+
+
+def _number_changes(conn: Connection, plans: Sequence[Plan]) -> None:
+    """Give each insert and update the next `change_seq`, in batch order.
+
+    Writers take turns (see `schema.writer` and `schema.lock_writers`), so the
+    largest stored number plus one is free and numbers grow in commit order:
+    a reader that remembers the largest one it read misses nothing, which no
+    timestamp can promise (a spooled article arrives after newer ones).
+    """
+    changed = [p for p in plans if p.outcome in (Outcome.INSERTED, Outcome.UPDATED)]
+    if changed:
+        last = conn.scalar(select(func.max(articles.c.change_seq))) or 0
+        for offset, plan in enumerate(changed, start=1):
+            plan.change_seq = last + offset
 
 
 def _insert_articles(conn: Connection, plans: list[Plan]) -> None:
@@ -61,6 +77,7 @@ def _insert_articles(conn: Connection, plans: list[Plan]) -> None:
             {
                 **article_values(plan.item),
                 "url": plan.canonical,
+                "change_seq": plan.change_seq,
                 "first_seen_at": seen,
                 "last_seen_at": seen,
                 "updated_at": seen,
@@ -118,6 +135,7 @@ def _apply_updates(conn: Connection, plans: list[Plan]) -> None:
             **article_values(plan.item),
             "last_seen_at": max(seen, plan.stored.last_seen_at),  # type: ignore[type-var]
             "updated_at": seen,
+            "change_seq": plan.change_seq,
         }
         # Bound names must differ from column names in UPDATE … SET.
         changes.append({"key": plan.article_id, **{f"v_{k}": v for k, v in values.items()}})

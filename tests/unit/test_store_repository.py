@@ -199,6 +199,7 @@ def test_an_article_inserted_by_another_writer_meanwhile_is_not_inserted_twice(
                 "first_seen_at": FETCHED,
                 "last_seen_at": FETCHED,
                 "updated_at": FETCHED,
+                "change_seq": 1000,
             },
         )
         write_round(conn, plans)
@@ -247,3 +248,19 @@ def test_every_column_comes_back_as_written(repository: ArticleRepository) -> No
         FETCHED,
         FETCHED,
     )
+
+
+def test_change_numbers_grow_with_every_insert_and_update_only(
+    repository: ArticleRepository,
+) -> None:
+    def numbers() -> dict[str, int]:
+        return {a.title: a.change_seq for a in rows(repository, Article)}  # type: ignore[attr-defined]
+
+    first, second = item(STORIES[0]), item(STORIES[1])
+    repository.save_batch([first, second])
+    assert sorted(numbers().values()) == [1, 2]
+    later = FETCHED + timedelta(hours=1)
+    repository.save_batch([item(STORIES[0], fetched_at=later)])  # unchanged
+    assert sorted(numbers().values()) == [1, 2]
+    repository.save_batch([item(STORIES[0], body="Rewritten.", fetched_at=later), item(STORIES[2])])
+    assert numbers() == {STORIES[1].title: 2, STORIES[0].title: 3, STORIES[2].title: 4}

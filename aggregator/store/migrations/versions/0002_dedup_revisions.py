@@ -1,10 +1,11 @@
-"""Revisions, duplicates and near-duplicate fingerprints; `articles.updated_at`.
+"""Revisions, duplicates and near-duplicate fingerprints; `articles.updated_at`, `change_seq`.
 
 New tables: `article_revisions` (previous versions of updated articles),
 `article_duplicates` (copies met under other URLs, exact or near),
 `article_fingerprints` (MinHash signatures) and `article_bands` (their LSH
 band keys, indexed). `articles.updated_at` says when the stored text last
-changed; existing rows take their `first_seen_at`.
+changed (existing rows take their `first_seen_at`); `articles.change_seq`
+numbers inserts and updates in commit order (existing rows take their id).
 
 Revision ID: 0002
 Revises: 0001
@@ -40,10 +41,12 @@ def _article_fk(table: str) -> sa.ForeignKeyConstraint:
 def upgrade() -> None:
     with op.batch_alter_table("articles") as batch:
         batch.add_column(_utc("updated_at", nullable=True))
-    op.execute("UPDATE articles SET updated_at = first_seen_at")
+        batch.add_column(sa.Column("change_seq", sa.BigInteger(), nullable=True))
+    op.execute("UPDATE articles SET updated_at = first_seen_at, change_seq = id")
     with op.batch_alter_table("articles") as batch:
         batch.alter_column("updated_at", existing_type=sa.DateTime(timezone=True), nullable=False)
-        batch.create_index("ix_articles_updated_at", ["updated_at"])
+        batch.alter_column("change_seq", existing_type=sa.BigInteger(), nullable=False)
+        batch.create_index("ix_articles_change_seq", ["change_seq"], unique=True)
 
     op.create_table(
         "article_revisions",
@@ -107,5 +110,6 @@ def downgrade() -> None:
     op.drop_table("article_duplicates")
     op.drop_table("article_revisions")
     with op.batch_alter_table("articles") as batch:
-        batch.drop_index("ix_articles_updated_at")
+        batch.drop_index("ix_articles_change_seq")
+        batch.drop_column("change_seq")
         batch.drop_column("updated_at")
