@@ -147,16 +147,23 @@ def check_cost(engine: Engine, batches: list[list[ArticleItem]]) -> float:
 
 def bench_growth(engine: Engine, max_rows: int, probes: list[list[ArticleItem]]) -> None:
     filled = 0
+    costs: dict[int, float] = {}
     check_cost(engine, probes[:1])  # warm up caches and the numpy code paths
     for size in (s for s in SIZES if s <= max_rows):
         started = time.perf_counter()
         fill(engine, filled + 1, size)
         took = time.perf_counter() - started
         filled = size
-        cost = check_cost(engine, probes)
+        costs[size] = check_cost(engine, probes)
         print(
             f"  {size:>9,} articles ({size * 10:>10,} band keys, filled in {took:5.1f} s): "
-            f"duplicate check {cost:6.0f} us per article"
+            f"duplicate check {costs[size]:6.0f} us per article"
+        )
+    if len(costs) > 1:
+        smallest, largest = min(costs), max(costs)
+        print(
+            f"  duplicate check at {largest:,} / at {smallest:,} articles: "
+            f"{costs[largest] / costs[smallest]:.2f}x"
         )
 
 
