@@ -135,7 +135,11 @@ EXTENSIONS = {
     "aggregator.extensions.progress.CrawlProgress": 200,
     "aggregator.extensions.checks.HealthChecks": 500,
     "aggregator.extensions.recorder.CrawlRunRecorder": 600,
+    "aggregator.extensions.stats_file.StatsFile": 900,
 }
+# Write the final stats of each crawl as JSON to this path ("{spider}" becomes the
+# spider's name); empty: only the log has them.
+AGGREGATOR_STATS_FILE = os.environ.get("AGGREGATOR_STATS_FILE", "")
 # One `crawl_runs` row per crawl (aggregator/extensions/recorder.py).
 AGGREGATOR_RECORD_RUNS = True
 # Health checks at spider close; a failed check makes `scrapy crawl` exit 1

@@ -2,8 +2,8 @@
 
 Each crawl runs as `python -m scrapy crawl ...` in its own process, as an
 operator would run it, because Twisted's reactor cannot be restarted inside
-one test process. The crawl's final stats come back through a JSON file that
-the test-only extension `tests/stats_dump.py` writes.
+one test process. The crawl's final stats come back through the JSON file that
+`aggregator.extensions.stats_file` writes.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from aggregator import settings as project_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN_NOW = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
@@ -41,6 +39,32 @@ class CrawlResult:
     stats: dict[str, Any]
 
 
+def scrapy_process_args(
+    args: list[str], settings: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of `scrapy <args>` with the test settings."""
+    command = [sys.executable, "-m", "scrapy", *args]
+    for key, value in {**TEST_SETTINGS, **(settings or {})}.items():
+        command += ["-s", f"{key}={value}"]
+    process_env = {
+        **os.environ,
+        "SCRAPY_SETTINGS_MODULE": "aggregator.settings",
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
+    return command, process_env
+
+
+def start_scrapy(
+    args: list[str], *, cwd: Path, settings: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """`scrapy <args>` started without waiting (output discarded), so a test can act meanwhile."""
+    command, env = scrapy_process_args(args, settings)
+    return subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+    )
+
+
 def run_scrapy(
     args: list[str],
     *,
@@ -51,24 +75,9 @@ def run_scrapy(
 ) -> CrawlResult:
     """Run `scrapy <args>` in `cwd` with the test settings; stats are read back from a file."""
     stats_file = cwd / f"stats-{len(list(cwd.glob('stats-*.json')))}.json"
-    merged = {**TEST_SETTINGS, **(settings or {}), "AGGREGATOR_TEST_STATS_FILE": str(stats_file)}
-    # EXTENSIONS given with -s replaces the project's dict, so the project's
-    # extensions, then the caller's, then the stats dump are merged here.
-    extensions = {
-        **project_settings.EXTENSIONS,
-        **json.loads(merged.get("EXTENSIONS", "{}")),
-        "tests.stats_dump.DumpStats": 0,
-    }
-    merged["EXTENSIONS"] = json.dumps(extensions)
-    command = [sys.executable, "-m", "scrapy", *args]
-    for key, value in merged.items():
-        command += ["-s", f"{key}={value}"]
-    process_env = {
-        **os.environ,
-        "SCRAPY_SETTINGS_MODULE": "aggregator.settings",
-        "PYTHONPATH": str(ROOT),
-        **(env or {}),
-    }
+    command, process_env = scrapy_process_args(
+        args, {**(settings or {}), "AGGREGATOR_STATS_FILE": str(stats_file)}, env
+    )
     done = subprocess.run(
         command,
         cwd=cwd,
