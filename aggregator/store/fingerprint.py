@@ -34,7 +34,6 @@ independent of the Python process).
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from dataclasses import dataclass
 
@@ -64,6 +63,9 @@ _MIX = tuple(
 )
 _SHIFT_31 = _U64(31)
 _SHIFT_32 = _U64(32)
+_ROW_MIX = np.array(_MIX[:ROWS], dtype=_U64)
+# Each band's number, spread over 64 bits, so equal values in two bands give two keys.
+_BAND_SALT = np.arange(1, BANDS + 1, dtype=_U64) * _MIX[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,24 +97,25 @@ def _shingle_hashes(text: str) -> npt.NDArray[np.uint64]:
 def signature_of(text: str) -> bytes:
     """The MinHash signature of `text`'s word shingles."""
     shingles = _shingle_hashes(text)
-    with np.errstate(over="ignore"):
-        # Multiply-shift hashing: (a*x + b) mod 2**64, top 32 bits; wrap-around is the modulus.
-        hashed = np.multiply.outer(_A, shingles)
-        hashed += _B[:, None]
-        hashed >>= _SHIFT_32
+    # Multiply-shift hashing: (a*x + b) mod 2**64, top 32 bits. Array arithmetic wraps
+    # around silently, and the wrap-around is the modulus.
+    hashed = np.multiply.outer(_A, shingles)
+    hashed += _B[:, None]
+    hashed >>= _SHIFT_32
     minima: npt.NDArray[np.uint32] = hashed.min(axis=1).astype("<u4")
     return minima.tobytes()
 
 
 def band_keys(signature: bytes) -> tuple[int, ...]:
     """One non-negative 63-bit key per band (fits BIGINT): a hash of its number and values."""
-    size = ROWS * 4
-    keys = []
-    for band in range(BANDS):
-        chunk = band.to_bytes(2, "little") + signature[band * size : (band + 1) * size]
-        digest = hashlib.blake2b(chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "little") >> 1)
-    return tuple(keys)
+    rows = np.frombuffer(signature, dtype="<u4", count=BANDS * ROWS).reshape(BANDS, ROWS)
+    mixed = rows.astype(_U64) * _ROW_MIX  # one odd constant per position in the band
+    keys = np.bitwise_xor.reduce(mixed, axis=1) ^ _BAND_SALT
+    keys ^= keys >> _SHIFT_31
+    keys *= _MIX[-1]
+    keys ^= keys >> _SHIFT_32
+    keys >>= _U64(1)
+    return tuple(int(key) for key in keys)
 
 
 def fingerprint(text: str) -> Fingerprint:
