@@ -45,6 +45,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("AGGREGATOR_LOG_LEVEL", "INFO")
 
 # --- Item pipelines (validate -> clean -> dates -> dedup -> store) -------------
+# Scrapy's pipeline manager, counting each pipeline's CPU time (aggregator/timing.py).
+ITEM_PROCESSOR = "aggregator.timing.TimedItemPipelineManager"
 ITEM_PIPELINES = {
     "aggregator.pipelines.validate.ValidateArticlePipeline": 100,
     "aggregator.pipelines.clean.CleanArticlePipeline": 200,
@@ -64,6 +66,9 @@ AGGREGATOR_STORE_BATCH_SIZE = 100
 # The clock: a callable returning aware UTC now, its import path, or an ISO 8601
 # instant with an offset that freezes time (tests, re-processing saved pages).
 AGGREGATOR_CLOCK = "aggregator.clock.utcnow"
+# Worker processes that extract articles off the reactor thread
+# (aggregator/spiders/extraction.py): a number, 0 (inline), or "auto" (CPUs - 1, at most 4).
+AGGREGATOR_EXTRACT_WORKERS = os.environ.get("AGGREGATOR_EXTRACT_WORKERS", "auto")
 # Longer titles are cut at a word boundary (a 100 KB "title" is a broken page).
 AGGREGATOR_MAX_TITLE_LENGTH = 1000
 # Dropped items are logged in one line (reason and URL), at INFO: duplicates are routine.

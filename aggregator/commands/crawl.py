@@ -31,7 +31,11 @@ EXIT_LOCKED = 75
 
 def crawl_outcome(crawler: Crawler) -> tuple[int, str, str]:
     """(exit status, one-word outcome, detail) of a finished crawler."""
-    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    try:
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    except RuntimeError:
+        # Scrapy sets `crawler.stats` only once the crawl starts: this one never did.
+        stats = {}
     if getattr(crawler, "spider", None) is None or "finish_reason" not in stats:
         return EXIT_FAILED, "failed", "the crawl did not start (see the log)"
     if stats.get(LOCK_REFUSED):

@@ -6,7 +6,7 @@ The spider only navigates: extraction is `aggregator.extract`, dates and
 storage are pipelines. It stamps each article with `fetched_at` and carries
 the listing teaser (title, raw date) to the article it leads to.
 
-Settings: `AGGREGATOR_CLOCK`.
+Settings: `AGGREGATOR_CLOCK`, `AGGREGATOR_EXTRACT_WORKERS` (see `extraction.py`).
 Stats: `aggregator/spider/listing_pages`, `aggregator/spider/listing_without_links`,
 `aggregator/spider/articles`, `aggregator/spider/not_article`,
 `aggregator/spider/not_html`.
@@ -18,15 +18,16 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar, Self
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 
 from aggregator.clock import Clock, get_clock, utcnow
-from aggregator.extract import extract_article, extract_listing
+from aggregator.extract import extract_listing
 from aggregator.items import ArticleItem, ListingEntry
 from aggregator.sites import Site, build_site
 from aggregator.spiders.discovery import DiscoveryMixin  # issue 7: feeds, sitemaps
+from aggregator.spiders.extraction import ArticleExtractor, default_workers
 from aggregator.spiders.rendering import install_rendering  # issue 7: render_js
 from aggregator.urls import registered_host
 
@@ -50,6 +51,7 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
         self.site: Site = site
         self.allowed_domains = list(site.allowed_domains)
         self.clock: Clock = utcnow
+        self.extractor = ArticleExtractor(0)
 
     @staticmethod
     def _site_from_arguments(arguments: dict[str, Any]) -> Site:
@@ -65,6 +67,9 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.clock = get_clock(crawler.settings)
+        workers = default_workers(crawler.settings.get("AGGREGATOR_EXTRACT_WORKERS"))
+        spider.extractor = ArticleExtractor(workers, crawler)
+        crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
         install_rendering(crawler, spider.site)  # issue 7: playwright only for render_js sites
         return spider
 
@@ -116,16 +121,16 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
             yield self.listing_request(page.next_page, depth=depth + 1)
         yield from self.feeds_from_listing(page.feeds, response)  # issue 7
 
-    def parse_article(
+    async def parse_article(
         self, response: Response, entry: ListingEntry | None = None
-    ) -> Iterator[ArticleItem]:
+    ) -> AsyncIterator[ArticleItem]:
         """Extract one article and stamp it with the site, fetch time and teaser."""
         fetched_at = self.clock()
         entry = self.preferred_entry(entry)  # issue 7: a feed/sitemap date beats "29 mins ago"
         if not isinstance(response, HtmlResponse):
             self._inc("not_html")
             return
-        item = extract_article(response, self.site.selectors)
+        item = await self.extractor.extract(response, self.site.selectors)
         if item is None:
             self._inc("not_article")
             return
