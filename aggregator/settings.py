@@ -39,8 +39,13 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
+# Counts redirect loops, which Scrapy's own filter drops without a trace.
+DUPEFILTER_CLASS = "aggregator.dupefilter.CountingDupeFilter"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control runs Python sent to a local HTTP port; a scheduled
+# crawler has no use for it.
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("AGGREGATOR_LOG_LEVEL", "INFO")
 
@@ -66,6 +71,9 @@ AGGREGATOR_STORE_BATCH_SIZE = 100
 # The clock: a callable returning aware UTC now, its import path, or an ISO 8601
 # instant with an offset that freezes time (tests, re-processing saved pages).
 AGGREGATOR_CLOCK = "aggregator.clock.utcnow"
+# Article links followed per listing page; the rest are counted (a real listing shows
+# tens of stories, a page with thousands of links is an archive or a trap).
+AGGREGATOR_MAX_LINKS_PER_LISTING = 500
 # Worker processes that extract articles off the reactor thread
 # (aggregator/spiders/extraction.py): a number, 0 (inline), or "auto" (CPUs - 1, at most 4).
 AGGREGATOR_EXTRACT_WORKERS = os.environ.get("AGGREGATOR_EXTRACT_WORKERS", "auto")

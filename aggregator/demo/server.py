@@ -23,6 +23,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up (timeouts, cancelled downloads) are normal here: stay quiet."""
+
 
 class SiteServer:
     """A running server for one site; use as a context manager or call `close()`."""

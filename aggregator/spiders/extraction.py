@@ -45,6 +45,15 @@ def _extract_timed(
     return item, time.thread_time() - start
 
 
+def _asyncio_loop_available() -> bool:
+    """Awaiting a worker's future needs the asyncio loop; other reactors extract inline."""
+    try:
+        return is_asyncio_available()
+    except RuntimeError:
+        # No reactor installed yet (a spider built outside a crawl, as in unit tests).
+        return False
+
+
 class _SharedPool:
     """One process pool per process, reference-counted by the spiders using it."""
 
@@ -77,7 +86,7 @@ class ArticleExtractor:
     """Extract article pages in worker processes (or inline when configured so)."""
 
     def __init__(self, workers: int, crawler: Crawler | None = None) -> None:
-        self.workers = workers if is_asyncio_available() else 0
+        self.workers = workers if workers and _asyncio_loop_available() else 0
         self.crawler = crawler
         if self.workers:
             _POOL.users += 1

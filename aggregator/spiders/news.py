@@ -6,14 +6,17 @@ The spider only navigates: extraction is `aggregator.extract`, dates and
 storage are pipelines. It stamps each article with `fetched_at` and carries
 the listing teaser (title, raw date) to the article it leads to.
 
-Settings: `AGGREGATOR_CLOCK`, `AGGREGATOR_EXTRACT_WORKERS` (see `extraction.py`).
+Settings: `AGGREGATOR_CLOCK`, `AGGREGATOR_MAX_LINKS_PER_LISTING`,
+`AGGREGATOR_EXTRACT_WORKERS` (see `extraction.py`).
 Stats: `aggregator/spider/listing_pages`, `aggregator/spider/listing_without_links`,
-`aggregator/spider/articles`, `aggregator/spider/not_article`,
-`aggregator/spider/not_html`.
+`aggregator/spider/links_capped`, `aggregator/spider/articles`,
+`aggregator/spider/not_article`, `aggregator/spider/not_html`,
+`aggregator/spider/failed/<kind>/<reason>` (see `failures.py`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar, Self
@@ -21,6 +24,7 @@ from typing import Any, ClassVar, Self
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
+from twisted.python.failure import Failure
 
 from aggregator.clock import Clock, get_clock, utcnow
 from aggregator.extract import extract_listing
@@ -28,6 +32,7 @@ from aggregator.items import ArticleItem, ListingEntry
 from aggregator.sites import Site, build_site
 from aggregator.spiders.discovery import DiscoveryMixin  # issue 7: feeds, sitemaps
 from aggregator.spiders.extraction import ArticleExtractor, default_workers
+from aggregator.spiders.failures import failure_reason
 from aggregator.spiders.rendering import install_rendering  # issue 7: render_js
 from aggregator.urls import registered_host
 
@@ -51,6 +56,7 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
         self.site: Site = site
         self.allowed_domains = list(site.allowed_domains)
         self.clock: Clock = utcnow
+        self.max_links = 500
         self.extractor = ArticleExtractor(0)
 
     @staticmethod
@@ -67,6 +73,7 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.clock = get_clock(crawler.settings)
+        spider.max_links = crawler.settings.getint("AGGREGATOR_MAX_LINKS_PER_LISTING", 500)
         workers = default_workers(crawler.settings.get("AGGREGATOR_EXTRACT_WORKERS"))
         spider.extractor = ArticleExtractor(workers, crawler)
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
@@ -84,6 +91,7 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
         request = Request(
             url,
             callback=self.parse_listing,
+            errback=self.request_failed,
             cb_kwargs={"depth": depth},
             **self.render_kwargs("listing"),  # issue 7: rendered when render_js
         )
@@ -95,11 +103,25 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
         request = Request(
             entry.url,
             callback=self.parse_article,
+            errback=self.request_failed,
             cb_kwargs={"entry": entry},
             **self.render_kwargs("article"),  # issue 7: rendered when render_js = "all"
         )
         request.meta["aggregator_kind"] = "article"  # issue 5: read by aggregator/middlewares
         return request
+
+    def request_failed(self, failure: Failure) -> None:
+        """Errback of listing and article requests: count the failure with its reason."""
+        reason = failure_reason(failure)
+        if reason is None:
+            return
+        request = getattr(failure, "request", None)
+        kind = request.meta.get("aggregator_kind", "page") if request is not None else "page"
+        self._inc(f"failed/{kind}/{reason}")
+        url = request.url if request is not None else "?"
+        # A page that is gone is the web's normal state; anything else deserves a look.
+        level = logging.INFO if reason in ("http_404", "http_410") else logging.WARNING
+        self.logger.log(level, "Could not fetch %s %s: %s", kind, url, reason)
 
     def _inc(self, key: str) -> None:
         if self.crawler.stats is not None:
@@ -115,7 +137,17 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
         if not page.entries:
             self._inc("listing_without_links")
             self.logger.warning("Listing page %s has no article links", response.url)
-        for entry in page.entries:
+        entries = page.entries[: self.max_links]
+        if len(page.entries) > self.max_links:
+            # A real listing shows tens of stories; thousands of links is a trap or an archive.
+            self._inc("links_capped")
+            self.logger.warning(
+                "Listing page %s has %d article links; following the first %d",
+                response.url,
+                len(page.entries),
+                self.max_links,
+            )
+        for entry in entries:
             yield self.article_request(entry)
         if page.next_page and depth < self.site.max_pages:
             yield self.listing_request(page.next_page, depth=depth + 1)

@@ -145,7 +145,7 @@ def test_the_missing_article_and_the_redirect_were_handled(
     crawl: tuple[CrawlResult, list[Article], int],
 ) -> None:
     stats = crawl[0].stats
-    assert stats["httperror/response_ignored_status_count/404"] >= 1
+    assert stats["aggregator/spider/failed/article/http_404"] == 1
     assert stats["downloader/response_status_count/301"] >= 1
 
 
