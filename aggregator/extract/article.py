@@ -67,8 +67,11 @@ def _date(
     if name == "published":
         layer_of[len(candidates)] = "url"
         candidates.append((datefind.url_date(url), "url"))
-        layer_of[len(candidates)] = "text"
-        candidates.append((datefind.text_date(root, title), "text"))
+        # Only an ISO datetime would outrank every value found so far, and the
+        # text scan is the costliest layer: skip it when one is already there.
+        if not any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates):
+            layer_of[len(candidates)] = "text"
+            candidates.append((datefind.text_date(root, title), "text"))
     index = clean.choose_date(candidates)
     if index is None:
         return None, None, None

@@ -8,6 +8,7 @@ a substring test would throw away "header-image" for "ad" or "thread" for "read"
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
@@ -124,45 +125,76 @@ _STATE_PREFIXES = (
 )  # fmt: skip
 
 
-def _tokens(el: HtmlElement) -> list[str]:
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return [t for t in raw.split() if not t.startswith(_STATE_PREFIXES)]
+def _tokens(class_id: str) -> list[str]:
+    return [t for t in class_id.split() if not t.startswith(_STATE_PREFIXES)]
 
 
-def words(el: HtmlElement) -> set[str]:
-    """Lowercased words of an element's class and id attributes (state classes left out)."""
-    tokens = _tokens(el)
+@lru_cache(maxsize=8192)
+def class_words(class_id: str) -> frozenset[str]:
+    """Words of a lowercased "class id" string, state classes left out (cached: themes repeat)."""
+    tokens = _tokens(class_id)
     if not tokens:
-        return set()
-    return set(tokens) | {w for t in tokens for w in _SPLIT.split(t) if w}
+        return frozenset()
+    return frozenset(tokens) | {w for t in tokens for w in _SPLIT.split(t) if w}
+
+
+def _class_id(el: HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+
+
+def words(el: HtmlElement) -> frozenset[str]:
+    """Lowercased words of an element's class and id attributes (state classes left out)."""
+    return class_words(_class_id(el))
+
+
+#: Bits of `class_flags`.
+HIDDEN, NEGATIVE, STRONG_NEGATIVE, BODY_HINT = 1, 2, 4, 8
+
+
+@lru_cache(maxsize=8192)
+def class_flags(class_id: str) -> int:
+    """What class/id words say about an element, as bits (see `is_negative`)."""
+    found = class_words(class_id)
+    if HIDDEN_TOKENS.intersection(_tokens(class_id)):
+        return HIDDEN | NEGATIVE | STRONG_NEGATIVE | (BODY_HINT if found & BODY_HINTS else 0)
+    flags = BODY_HINT if found & BODY_HINTS else 0
+    if found & NEGATIVE_WORDS and not found & BODY_HINTS:
+        if not found & POSITIVE_WORDS:
+            flags |= NEGATIVE | STRONG_NEGATIVE
+        elif found & HARD_NEGATIVE:
+            flags |= NEGATIVE
+    return flags
+
+
+def element_flags(el: HtmlElement) -> int:
+    """`class_flags` of an element; 0 without class and id."""
+    cls, ident = el.get("class"), el.get("id")
+    if cls is None and ident is None:
+        return 0
+    return class_flags(f"{cls or ''} {ident or ''}".lower())
 
 
 def is_negative(el: HtmlElement) -> bool:
     """True when class/id words mark the element as non-article."""
-    tokens = _tokens(el)
-    if set(tokens) & HIDDEN_TOKENS:
-        return True
-    found = words(el)
-    if not found & NEGATIVE_WORDS or found & BODY_HINTS:
-        return False
-    return not found & POSITIVE_WORDS or bool(found & HARD_NEGATIVE)
+    return bool(element_flags(el) & NEGATIVE)
 
 
 def is_strong_negative(el: HtmlElement) -> bool:
     """Negative words and no positive ones: safe to prune anywhere in the page."""
-    tokens = _tokens(el)
-    if set(tokens) & HIDDEN_TOKENS:
-        return True
-    found = words(el)
-    return bool(found & NEGATIVE_WORDS) and not found & (POSITIVE_WORDS | BODY_HINTS)
+    return bool(element_flags(el) & STRONG_NEGATIVE)
+
+
+def hidden_style(style: str) -> bool:
+    """A style attribute that hides its element."""
+    style = style.replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def is_hidden(el: HtmlElement) -> bool:
     """Elements a reader never sees."""
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
-    style = (el.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style or "visibility:hidden" in style
+    return hidden_style(el.get("style") or "")
 
 
 _SECTION_BREAK = re.compile(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.datefind import near_headline
-from aggregator.extract.document import norm_space, text_of
+from aggregator.extract.document import by_class_or_id, norm_space, text_of
 
 _AUTHOR_WORDS = frozenset(
     ("author", "byline", "author-name", "authorname", "writer", "autor", "by")
@@ -37,13 +38,35 @@ def _noisy(el: HtmlElement, tags: tuple[str, ...] = ("aside", "nav", "footer")) 
     return False
 
 
+_REL_AUTHOR = etree.XPath("//@rel[contains(., 'author')]/parent::a")
+_MAX_CLASSED = 5000
+
+
+def _author_value(value: str) -> bool:
+    return bool(bp.class_words(value.lower()) & _AUTHOR_WORDS)
+
+
+def _byline_candidates(root: HtmlElement) -> list[HtmlElement]:
+    """Elements with a class attribute that may name a byline, in page order.
+
+    Class and id words are the union of each attribute's words, so an element
+    qualifies exactly when its class or its id value does.
+    """
+    if root.xpath("count(//body//*/@class)") <= _MAX_CLASSED:
+        found = by_class_or_id(root, _author_value, _author_value, id_needs_class=True)
+        if found is not None:
+            return found
+    # Many candidates, or a huge page: only the first elements with a class are looked at.
+    return list(root.xpath("//body//*[@class]")[:_MAX_CLASSED])
+
+
 def byline_authors(root: HtmlElement, title: str | None = None) -> list[str]:
     """Names from rel=author links, a byline element, or "By Name" near the headline."""
-    names = [text_of(a) for a in root.xpath("//a[contains(@rel, 'author')]") if not _noisy(a)]
+    names = [text_of(a) for a in _REL_AUTHOR(root) if not _noisy(a)]
     names = [n for n in names if 0 < len(n) <= _MAX_NAME]
     if names:
         return names[:5]
-    for el in root.xpath("//body//*[@class]")[:5000]:
+    for el in _byline_candidates(root):
         if el.tag in ("body", "article", "main", "html") or not bp.words(el) & _AUTHOR_WORDS:
             continue
         if _noisy(el):
@@ -60,16 +83,26 @@ def byline_authors(root: HtmlElement, title: str | None = None) -> list[str]:
     return []
 
 
+def _rel_links(word: str) -> etree.XPath:
+    """Links whose rel attribute has `word` among its words."""
+    return etree.XPath(
+        f"//@rel[contains(concat(' ', normalize-space(.), ' '), ' {word} ')]/parent::a"
+    )
+
+
+_REL_CATEGORY = _rel_links("category")
+_REL_TAG = _rel_links("tag")
+
+
 def category_links(root: HtmlElement) -> list[str]:
     """Category labels from `rel="category"` links."""
-    links = root.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
-    return [t for t in (text_of(a) for a in links) if t]
+    return [t for t in (text_of(a) for a in _REL_CATEGORY(root)) if t]
 
 
 def tag_links(root: HtmlElement) -> list[str]:
     """Tag labels from `rel="tag"` links that are not category links."""
     found: list[str] = []
-    for a in root.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"):
+    for a in _REL_TAG(root):
         # An article's own footer is where themes print its tags.
         if "category" not in (a.get("rel") or "") and not _noisy(a, ("aside", "nav")):
             found.append(text_of(a))

@@ -8,12 +8,13 @@ digits of `/20240916/` would be ambiguous to any parser.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
-from aggregator.extract.document import norm_space, text_of
+from aggregator.extract.document import by_class_or_id, norm_space, text_of
 
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -32,18 +33,24 @@ _TIME_AFTER = re.compile(
     r"|\d{1,2}時\d{1,2}分)",
     re.I,
 )
-_NOT_SCRIPT = "[not(ancestor::script or ancestor::style or ancestor::noscript)]"
-_AFTER = etree.XPath(
-    f"following::text(){_NOT_SCRIPT}[normalize-space()][position() <= 40]", smart_strings=False
-)
-_BEFORE = etree.XPath(
-    f"preceding::text(){_NOT_SCRIPT}[normalize-space()][position() <= 15]", smart_strings=False
-)
+#: Text inside these is code or a fallback, never a dateline or byline.
+_NOT_TEXT = frozenset(("script", "style", "noscript"))
 _DATED = etree.XPath(
     "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
     " or contains(@class, 'posted') or contains(@id, 'date') or contains(@class, 'datum')"
     " or contains(@class, 'fecha') or contains(@class, 'dateline')]"
 )
+_DATED_CLASSES = ("date", "time", "publish", "posted", "datum", "fecha", "dateline")
+
+
+def _dated_class(value: str) -> bool:
+    return any(w in value for w in _DATED_CLASSES)
+
+
+def _dated(root: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class (or id) says they hold a date, in page order, at most 300."""
+    found = by_class_or_id(root, _dated_class, lambda value: "date" in value)
+    return (_DATED(root) if found is None else found)[:300]
 
 
 def _is_teaser(el: HtmlElement) -> bool:
@@ -126,12 +133,79 @@ def near_headline(root: HtmlElement, title: str | None) -> list[str]:
     anchor = headline_anchor(root, title)
     if anchor is None:
         return []
-    after = _AFTER(anchor)
-    before = list(reversed(_BEFORE(anchor)))
+    after = _visible(texts_after(anchor), 40)
+    before = _visible(texts_before(anchor), 15)
     pieces: list[str] = []
     for distance in range(max(len(after), len(before))):
         pieces.extend(texts[distance] for texts in (after, before) if distance < len(texts))
     return [p for p in pieces if len(p) <= 200]
+
+
+def _visible(texts: Iterator[str | None], limit: int) -> list[str]:
+    """The first `limit` texts that are not blank (XPath's normalize-space() test)."""
+    found: list[str] = []
+    for text in texts:
+        if text and text.strip(" \t\r\n"):
+            found.append(text)
+            if len(found) == limit:
+                break
+    return found
+
+
+def _levels(anchor: HtmlElement) -> Iterator[tuple[HtmlElement, bool]]:
+    """The anchor and its ancestors, each with whether its parent's text is code."""
+    chain = [anchor, *anchor.iterancestors()]
+    inside = [False] * len(chain)
+    for index in range(len(chain) - 2, -1, -1):
+        inside[index] = inside[index + 1] or chain[index + 1].tag in _NOT_TEXT
+    return zip(chain, inside, strict=True)
+
+
+def texts_after(anchor: HtmlElement) -> Iterator[str | None]:
+    """Text nodes after `anchor` in document order, not inside it (XPath's following::)."""
+    for node, hidden in _levels(anchor):
+        if hidden:
+            continue
+        yield node.tail
+        for sibling in node.itersiblings():
+            walker = etree.iterwalk(sibling, events=("start", "end"))
+            for event, el in walker:
+                if event == "end":
+                    yield el.tail
+                elif el.tag in _NOT_TEXT or not isinstance(el.tag, str):
+                    walker.skip_subtree()
+                else:
+                    yield el.text
+
+
+def texts_before(anchor: HtmlElement) -> Iterator[str | None]:
+    """Text nodes before `anchor`, nearest first, not its ancestors' (XPath's preceding::)."""
+    for node, hidden in _levels(anchor):
+        if hidden:
+            continue
+        for sibling in node.itersiblings(preceding=True):
+            yield sibling.tail
+            yield from _reversed_content(sibling)
+        parent = node.getparent()
+        if parent is not None:
+            yield parent.text
+
+
+def _reversed_content(el: HtmlElement) -> Iterator[str | None]:
+    """Text nodes inside `el` (its tail excluded), last first, opening elements lazily."""
+    if el.tag in _NOT_TEXT or not isinstance(el.tag, str):
+        return
+    stack = [(el, el.iterchildren(reversed=True))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            yield node.text
+            continue
+        yield child.tail
+        if isinstance(child.tag, str) and child.tag not in _NOT_TEXT:
+            stack.append((child, child.iterchildren(reversed=True)))
 
 
 def text_date(root: HtmlElement, title: str | None = None) -> str | None:
@@ -140,7 +214,7 @@ def text_date(root: HtmlElement, title: str | None = None) -> str | None:
         found = _date_span(piece)
         if found:
             return found
-    for el in _DATED(root)[:300]:
+    for el in _dated(root):
         words = " ".join(bp.words(el))
         if not any(w in words for w in _DATE_WORDS) or any(w in words for w in _UPDATE_WORDS):
             continue

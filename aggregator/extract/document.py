@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement, HTMLParser  # type: ignore[import-untyped, unused-ignore]
@@ -24,7 +25,7 @@ _PARSER = HTMLParser(
     no_network=True,
     default_doctype=False,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _SPACE = re.compile(r"\s+")
 
 
@@ -42,18 +43,84 @@ def decode(html: str | bytes, encoding: str | None = None) -> str:
     return html_to_unicode(None, html)[1]
 
 
+def _utf8(html: str | bytes, encoding: str | None) -> tuple[bytes, str]:
+    """The page as UTF-8 bytes without control characters (which stop lxml), and as text.
+
+    Control characters are single bytes in UTF-8 that never occur inside a
+    multi-byte sequence, so deleting them from the bytes equals deleting them
+    from the text; a page that already is valid UTF-8 is not re-encoded.
+    """
+    text: str | None = None
+    if isinstance(html, bytes) and _is_utf8(encoding):
+        try:
+            text, data = html.decode("utf-8"), html
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        text = decode(html, encoding)
+        data = text.encode("utf-8", errors="replace")
+    data = data.translate(None, _CONTROL_BYTES)
+    if "\ufffe" in text or "\uffff" in text:
+        data = data.replace(b"\xef\xbf\xbe", b"").replace(b"\xef\xbf\xbf", b"")
+    return data, text
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
 def parse_html(html: str | bytes, encoding: str | None = None) -> HtmlElement | None:
     """Return the document's root element, or None when nothing parseable is left."""
-    text = _CONTROL.sub("", decode(html, encoding))
-    if not text.strip():
+    data, text = _utf8(html, encoding)
+    if not data or text.isspace():
         return None
     try:
-        root = etree.fromstring(text.encode("utf-8", errors="replace"), _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     if root is None or not isinstance(root, HtmlElement):
         return None
     return root
+
+
+_CLASS_VALUES = etree.XPath("//body//*/@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//body//*/@id", smart_strings=False)
+#: More distinct values than this make one XPath term each too slow: callers scan.
+MAX_VALUES = 12
+
+
+def by_class_or_id(
+    root: HtmlElement,
+    class_test: Callable[[str], bool],
+    id_test: Callable[[str], bool],
+    *,
+    id_needs_class: bool = False,
+) -> list[HtmlElement] | None:
+    """Elements under `<body>` whose class or id value passes a test, in page order.
+
+    libxml2 tests a predicate on every element slowly, while listing attribute
+    values is cheap: the values are tested in Python, once per distinct value, and
+    only the elements carrying a wanted value are selected. None when more than
+    MAX_VALUES distinct values pass (the caller then scans).
+    """
+    classes = sorted(v for v in set(_CLASS_VALUES(root)) if class_test(v))
+    ids = sorted(v for v in set(_ID_VALUES(root)) if id_test(v))
+    if len(classes) + len(ids) > MAX_VALUES:
+        return None
+    if not classes and not ids:
+        return []
+    names = {f"c{i}": v for i, v in enumerate(classes)} | {f"i{i}": v for i, v in enumerate(ids)}
+    paths = []
+    if classes:
+        tests = " or ".join(f". = $c{i}" for i in range(len(classes)))
+        paths.append(f"//body//*/@class[{tests}]/..")
+    if ids:
+        tests = " or ".join(f". = $i{i}" for i in range(len(ids)))
+        paths.append(f"//body//*/@id[{tests}]/" + ("parent::*[@class]" if id_needs_class else ".."))
+    return list(root.xpath(" | ".join(paths), **names))
 
 
 def norm_space(text: str | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract.document import norm_space, text_of
@@ -118,11 +119,16 @@ def _itemprop_value(el: HtmlElement) -> str:
     return text_of(el)
 
 
+# Selecting attribute nodes and stepping to their element is far cheaper in
+# libxml2 than a predicate on every element; the union keeps page order.
+_PROPERTIES = etree.XPath("//@itemprop/.. | //@property/..")
+
+
 def microdata_fields(root: HtmlElement) -> Fields:
     """Article fields from itemprop attributes (schema.org microdata or RDFa-lite)."""
     fields: Fields = {}
     authors: list[str] = []
-    for el in root.xpath("//*[@itemprop or @property]"):
+    for el in _PROPERTIES(root):
         if el.tag == "meta" and el.get("name"):
             continue
         prop = (el.get("itemprop") or el.get("property") or "").lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 _LISTING_PATH = re.compile(
@@ -59,9 +60,12 @@ def body_classes(root: HtmlElement) -> set[str]:
     return set()
 
 
+_TEASERS = etree.XPath("count(//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]])")
+
+
 def teaser_count(root: HtmlElement) -> int:
     """How many headline links the page has: a listing has many, an article a few."""
-    return int(root.xpath("count(//*[self::h2 or self::h3 or self::h4][.//a[@href]])"))
+    return int(_TEASERS(root))
 
 
 def is_article(
@@ -90,4 +94,4 @@ def is_article(
         return True
     if og_type and og_type.lower() in _NOT_ARTICLE_TYPES and "page" in classes:
         return False
-    return not (teaser_count(root) >= 12 and prose < 1500)
+    return not (prose < 1500 and teaser_count(root) >= 12)

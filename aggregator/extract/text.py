@@ -47,6 +47,7 @@ class Block:
 class _Walk:
     elements: list[HtmlElement] = field(default_factory=list)
     parents: list[int] = field(default_factory=list)
+    hints: list[bool] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
@@ -68,54 +69,102 @@ class _Walk:
             self.link_chars = 0
 
 
-#: A "negative" element holding more than this share of the page's text is a layout
-#: wrapper ("has-sidebar", "sidebar-second"), not a widget.
+#: A "negative" element holding more than this share of the page's visible text is a
+#: layout wrapper ("has-sidebar", "sidebar-second"), not a widget ...
 WRAPPER_SHARE = 0.5
+#: ... unless more than this share of its text is links: then it is a (mega-)menu.
+WRAPPER_LINKS = 0.5
+
+_HIDDEN_TEXT = etree.XPath(".//script/text() | .//style/text()", smart_strings=False)
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 
 
-_VISIBLE_TEXT = etree.XPath(".//text()[not(parent::script or parent::style)]", smart_strings=False)
+def _solid(text: str) -> int:
+    """Characters that are not ASCII whitespace (what a reader sees, however it is indented)."""
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
 
 
-def _skip(el: HtmlElement, page_chars: int) -> bool:
-    if el.tag in bp.DROP_TAGS or bp.is_hidden(el):
+def visible_chars(el: HtmlElement) -> int:
+    """Characters of text under `el`, leaving out scripts and styles."""
+    return len(el.text_content()) - sum(map(len, _HIDDEN_TEXT(el)))
+
+
+def _is_wrapper(el: HtmlElement, page_chars: int) -> bool:
+    """A negative-looking element that holds most of the page's prose wraps the article.
+
+    Cheap tests first: text_content() is one C call, and most widgets fail it.
+    """
+    limit = WRAPPER_SHARE * page_chars
+    text = el.text_content()
+    if len(text) < limit:
+        return False
+    hidden = _HIDDEN_TEXT(el)
+    if len(text) - sum(map(len, hidden)) < limit:
+        return False
+    shown = _solid(text) - sum(map(_solid, hidden))
+    return _solid("".join(_LINK_TEXT(el))) <= WRAPPER_LINKS * shown
+
+
+def _hidden(el: HtmlElement) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
-    if el.tag == "main":
+    style = el.get("style")
+    return style is not None and bp.hidden_style(style)
+
+
+def _skip(el: HtmlElement, tag: str, flags: int, page_chars: int) -> bool:
+    if tag in bp.DROP_TAGS or _hidden(el):
+        return True
+    if tag == "main" or not flags & bp.STRONG_NEGATIVE:
         return False
-    if not bp.is_strong_negative(el):
-        return False
-    return len(el.text_content()) < WRAPPER_SHARE * page_chars
+    return not _is_wrapper(el, page_chars)
+
+
+def _hint(el: HtmlElement, tag: str, flags: int) -> bool:
+    """Body-like class names, <article> or itemprop=articleBody."""
+    if tag == "article" or flags & bp.BODY_HINT:
+        return True
+    prop = el.get("itemprop")
+    return prop is not None and prop.lower() == "articlebody"
 
 
 def _walk(body: HtmlElement) -> _Walk:
-    """Cut the tree under `body` into blocks, recording the element tree as arrays."""
+    """Cut the tree under `body` into blocks, recording the element tree as arrays.
+
+    Skipped subtrees (scripts, navigation, widgets) are never entered, so a
+    page's menus and sidebars cost one visit each, not one per link.
+    """
     state = _Walk()
     # Per open element: (index, is block, is link, negative index before it, skipped).
     frames: list[tuple[int, bool, bool, int, bool]] = []
     blocks_open: list[int] = [-1]
     links = 0
     negative = -1
-    page_chars = sum(map(len, _VISIBLE_TEXT(body)))
+    page_chars = visible_chars(body)
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
         if event == "start":
             index = len(state.elements)
+            flags = bp.element_flags(el)
             state.elements.append(el)
             state.parents.append(frames[-1][0] if frames else -1)
             state.ends.append(index)
-            if el is not body and _skip(el, page_chars):
+            state.hints.append(_hint(el, tag, flags))
+            if el is not body and _skip(el, tag, flags, page_chars):
                 walker.skip_subtree()
                 frames.append((index, False, False, negative, True))
                 continue
-            is_block = el.tag in bp.BLOCK_TAGS
+            is_block = tag in bp.BLOCK_TAGS
             if is_block:
                 state.flush(blocks_open[-1], negative)
                 blocks_open.append(index)
-            is_link = el.tag == "a"
+            is_link = tag == "a"
             links += is_link
             frames.append((index, is_block, is_link, negative, False))
-            if bp.is_negative(el) and len(el.text_content()) < WRAPPER_SHARE * page_chars:
+            if flags & bp.NEGATIVE and not _is_wrapper(el, page_chars):
                 negative = index
             state.add(el.text, links > 0)
         else:
@@ -129,12 +178,6 @@ def _walk(body: HtmlElement) -> _Walk:
             state.add(el.tail, links > 0)
     state.flush(blocks_open[-1], negative)
     return state
-
-
-def _hinted(el: HtmlElement) -> bool:
-    if el.tag == "article" or (el.get("itemprop") or "").lower() == "articlebody":
-        return True
-    return bool(bp.words(el) & bp.BODY_HINTS)
 
 
 def _sizes(state: _Walk) -> list[int]:
@@ -206,7 +249,7 @@ def _choose(state: _Walk) -> int:
     best, best_score = 0, float("-inf")
     for index in range(count):
         score = prose[index] - NOISE_WEIGHT * noise[index]
-        if _hinted(state.elements[index]):
+        if state.hints[index]:
             score += HINT_BONUS * prose[index]
         if score >= best_score:
             best, best_score = index, score
