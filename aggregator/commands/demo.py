@@ -47,7 +47,14 @@ def summary_lines(stats: dict[str, Any], database_url: str) -> list[str]:
     unchanged = stats.get("aggregator/store/unchanged", 0)
     parsed = sum(v for k, v in stats.items() if k.startswith("aggregator/dates/parsed/"))
     unparsed = stats.get("aggregator/dates/unparsed", 0)
-    duplicates = stats.get("item_dropped_reasons_count/DuplicateArticle", 0)
+    duplicates = sum(
+        stats.get(key, 0)
+        for key in (
+            "item_dropped_reasons_count/DuplicateArticle",
+            "aggregator/store/duplicate_exact",
+            "aggregator/store/duplicate_near",
+        )
+    )
     where, read = describe_database(database_url)
     return [
         f"Articles stored: {inserted} new, {updated} updated, {unchanged} unchanged",

@@ -90,7 +90,8 @@ class RunFigures:
     items_spooled: int = 0
     """Items kept in the spool for a later write (the database was unusable)."""
     items_duplicate: int = 0
-    """Items dropped as `DuplicateArticle`."""
+    """Items dropped as `DuplicateArticle` in the run, or stored as copies of an
+    earlier article (`aggregator/store/duplicate_exact`, `…/duplicate_near`)."""
     items_dropped: int = 0
     """Items dropped for any other reason (see `dropped_by_reason`)."""
     dropped_by_reason: dict[str, int] = field(default_factory=dict)
@@ -167,7 +168,9 @@ def figures_from_stats(stats: Mapping[str, Any], reason: str | None = None) -> R
         items_unchanged=_int(stats, "aggregator/store/unchanged"),
         items_known=known,
         items_spooled=_int(stats, "aggregator/store/spooled"),
-        items_duplicate=drops.get(DUPLICATE_REASON, 0),
+        items_duplicate=drops.get(DUPLICATE_REASON, 0)
+        + _int(stats, "aggregator/store/duplicate_exact")
+        + _int(stats, "aggregator/store/duplicate_near"),
         items_dropped=sum(n for name, n in drops.items() if name != DUPLICATE_REASON),
         dropped_by_reason=drops,
         requests=_int(stats, "downloader/request_count"),

@@ -9,11 +9,14 @@ updates are stored as updates; otherwise the request is dropped
 (`IgnoreRequest`, which Scrapy does not log as an error). Copies of other
 sites' articles are never fetched again. Age is measured against the
 project clock (`AGGREGATOR_CLOCK`), so tests and re-runs are deterministic.
+A sitemap entry's `<lastmod>` (`meta["aggregator_lastmod"]`, raw text) later
+than the article's last fetch also brings it back: the site says it changed.
 
 Settings: `AGGREGATOR_INCREMENTAL_ENABLED`, `AGGREGATOR_INCREMENTAL_REFRESH_WINDOW`,
 `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_CLOCK`.
 Stats: `aggregator/incremental/skipped` (stored, not downloaded),
 `aggregator/incremental/refreshed` (stored but young, downloaded again),
+`aggregator/incremental/modified` (stored, but its sitemap lastmod is newer),
 `aggregator/incremental/unknown_store` (requests let through because the store
 could not answer).
 """
@@ -29,6 +32,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from aggregator.clock import Clock, get_clock
+from aggregator.dates import parse_date
 from aggregator.middlewares.stored import StoredUrls
 from aggregator.store.repository import KnownUrl
 
@@ -81,6 +85,9 @@ class SkipStoredArticlesMiddleware:
         if self.is_young(known):
             self.stats.inc_value(f"{PREFIX}/refreshed")
             return
+        if self.modified_since(request, known):
+            self.stats.inc_value(f"{PREFIX}/modified")
+            return
         self.stats.inc_value(f"{PREFIX}/skipped")
         raise StoredArticle(f"already stored: {request.url}")
 
@@ -90,6 +97,14 @@ class SkipStoredArticlesMiddleware:
             return False
         born = known.published_at or known.first_seen_at
         return self.clock() - born < self.refresh_window
+
+    def modified_since(self, request: Request, known: KnownUrl) -> bool:
+        """Whether the request's sitemap `lastmod` is later than the article's last fetch."""
+        raw = request.meta.get("aggregator_lastmod")
+        if known.is_copy or not raw:
+            return False
+        lastmod = parse_date(str(raw), now=self.clock())
+        return lastmod is not None and lastmod.value > known.last_seen_at
 
     def spider_closed(self) -> None:
         self.stored.close()

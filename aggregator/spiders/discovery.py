@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
@@ -42,6 +43,7 @@ from aggregator.discovery import Link, Refused
 from aggregator.discovery.feeds import parse_feed
 from aggregator.discovery.sitemaps import parse_sitemap
 from aggregator.items import ListingEntry
+from aggregator.spiders.failures import failure_reason
 from aggregator.spiders.rendering import render_meta, renders
 
 if TYPE_CHECKING:
@@ -256,6 +258,14 @@ class DiscoveryMixin:
         render: it is counted apart, as Scrapy would have logged it without an errback.
         """
         request = getattr(failure, "request", None)
+        reason = failure_reason(failure)
+        if reason is None:
+            return  # a deliberate skip (an article already stored), counted where it was made
+        if isinstance(failure.value, IgnoreRequest):
+            # Refused before any browser ran (robots.txt, offsite, too large): not a render failure.
+            self._count(f"render/ignored/{reason}")
+            self.logger.info("Not rendering %s: %s", request, reason)
+            return
         if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             self._count(f"render/http_status/{status}")

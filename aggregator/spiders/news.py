@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Self
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from aggregator.clock import Clock, get_clock, utcnow
@@ -118,6 +119,12 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
         request = getattr(failure, "request", None)
         kind = request.meta.get("aggregator_kind", "page") if request is not None else "page"
         self._inc(f"failed/{kind}/{reason}")
+        if isinstance(failure.value, HttpError) and self.crawler.stats is not None:
+            # Handled here, the error no longer reaches Scrapy's HttpErrorMiddleware,
+            # whose counters the health checks and operators read: keep them.
+            status = failure.value.response.status
+            self.crawler.stats.inc_value("httperror/response_ignored_count")
+            self.crawler.stats.inc_value(f"httperror/response_ignored_status_count/{status}")
         url = request.url if request is not None else "?"
         # A page that is gone is the web's normal state; anything else deserves a look.
         level = logging.INFO if reason in ("http_404", "http_410") else logging.WARNING

@@ -164,6 +164,8 @@ class KnownUrl:
     is_copy: bool
     published_at: datetime | None
     first_seen_at: datetime
+    last_seen_at: datetime
+    """When a crawl last fetched it (a copy: when it was first met)."""
 
 
 def known_urls(conn: Connection, urls: Sequence[str]) -> dict[str, KnownUrl]:
@@ -174,14 +176,20 @@ def known_urls(conn: Connection, urls: Sequence[str]) -> dict[str, KnownUrl]:
         urls,
         lambda part: (
             select(
-                article_urls.c.url, articles.c.id, articles.c.published_at, articles.c.first_seen_at
+                article_urls.c.url,
+                articles.c.id,
+                articles.c.published_at,
+                articles.c.first_seen_at,
+                articles.c.last_seen_at,
             )
             .join(articles, articles.c.id == article_urls.c.article_id)
             .where(article_urls.c.url.in_(part))
         ),
     )
     for row in stored:
-        found[row.url] = KnownUrl(row.id, False, row.published_at, row.first_seen_at)
+        found[row.url] = KnownUrl(
+            row.id, False, row.published_at, row.first_seen_at, row.last_seen_at
+        )
     copies = _rows(
         conn,
         [url for url in urls if url not in found],
@@ -190,5 +198,5 @@ def known_urls(conn: Connection, urls: Sequence[str]) -> dict[str, KnownUrl]:
         ).where(duplicates.c.url.in_(part)),
     )
     for row in copies:
-        found[row.url] = KnownUrl(row.article_id, True, None, row.first_seen_at)
+        found[row.url] = KnownUrl(row.article_id, True, None, row.first_seen_at, row.first_seen_at)
     return found

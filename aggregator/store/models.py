@@ -171,7 +171,11 @@ class CrawlRun(Base):
     """One crawl of one spider: when, how it ended, its checks and its full stats."""
 
     __tablename__ = "crawl_runs"
-    __table_args__ = (Index("ix_crawl_runs_spider_started_at", "spider", "started_at"),)
+    __table_args__ = (
+        Index("ix_crawl_runs_spider_started_at", "spider", "started_at"),
+        # `scrapy runs <site>`, `scrapy sites` and the health checks' history read by site.
+        Index("ix_crawl_runs_site_started_at", "site", "started_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     spider: Mapped[str] = mapped_column(String(100))

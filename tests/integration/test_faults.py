@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,12 +16,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from aggregator import settings as project_settings
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
 from aggregator.store.models import Article
 from aggregator.store.schema import open_engine
-from tests.support import FROZEN_NOW, ROOT, TEST_SETTINGS, run_scrapy
+from tests.support import FROZEN_NOW, run_scrapy, start_scrapy
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -50,24 +45,6 @@ def crawl_args(server: SiteServer) -> list[str]:
         "-a",
         f"max_pages={site.pages}",
     ]
-
-
-def start_scrapy(args: list[str], cwd: Path, settings: dict[str, str]) -> subprocess.Popen[str]:
-    """`scrapy <args>` as `run_scrapy` runs it, but without waiting, so a test can act meanwhile."""
-    merged = {**TEST_SETTINGS, **settings}
-    merged["EXTENSIONS"] = json.dumps(project_settings.EXTENSIONS)
-    command = [sys.executable, "-m", "scrapy", *args]
-    for key, value in merged.items():
-        command += ["-s", f"{key}={value}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "aggregator.settings", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
 
 
 def stored_titles(database_url: str) -> list[str]:
@@ -204,8 +181,8 @@ def test_database_lost_mid_crawl_spools_the_rest_and_replay_stores_it(
     with SiteServer(site, delay=0.3) as server:
         crawl = start_scrapy(
             crawl_args(server),
-            tmp_path,
-            {
+            cwd=tmp_path,
+            settings={
                 "AGGREGATOR_DATABASE_URL": via_proxy,
                 "AGGREGATOR_STORE_BATCH_SIZE": "2",
                 "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
@@ -239,7 +216,7 @@ def test_a_crawl_killed_mid_way_loses_nothing_and_the_rerun_stores_each_article_
         "AGGREGATOR_INCREMENTAL_REFRESH_WINDOW": "0",
     }
     with SiteServer(site, delay=0.2) as server:
-        crawl = start_scrapy(crawl_args(server), tmp_path, settings)
+        crawl = start_scrapy(crawl_args(server), cwd=tmp_path, settings=settings)
         try:
             wait_until(lambda: len(stored_titles(database_url)) >= 3)
             wait_until(lambda: spooled_lines(tmp_path / "spool") >= 1)
