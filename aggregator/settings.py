@@ -60,7 +60,7 @@ ITEM_PIPELINES = {
     "aggregator.pipelines.store.StoreArticlePipeline": 500,
 }
 
-# --- aggregator --------------------------------------------------------------
+# --- Articles: database, sites, extraction -----------------------------------
 # Any SQLAlchemy URL; SQLite in the working directory unless told otherwise.
 AGGREGATOR_DATABASE_URL = os.environ.get("AGGREGATOR_DATABASE_URL", "sqlite:///aggregator.db")
 # Where the site definitions (one TOML file per site) live; relative paths are
@@ -83,7 +83,7 @@ AGGREGATOR_MAX_TITLE_LENGTH = 1000
 LOG_FORMATTER = "aggregator.logformatter.ArticleLogFormatter"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 
-# --- Discovery: feeds and news sitemaps (issue 7; docs/discovery.md) ----------
+# --- Discovery: feeds and news sitemaps (docs/discovery.md) --------------------
 # Read RSS/Atom feeds: the site's `feeds`, or those listing pages link with
 # <link rel="alternate">, or a probe of /feed/ when a listing page names none.
 AGGREGATOR_DISCOVER_FEEDS = True
@@ -102,7 +102,7 @@ AGGREGATOR_SITEMAP_MAX_DEPTH = 3
 # archive, which a news crawl should not fetch. False follows every entry.
 AGGREGATOR_SITEMAP_NEWS_ONLY = True
 
-# --- JavaScript rendering: scrapy-playwright with Debian's Chromium (issue 7) ---
+# --- JavaScript rendering: scrapy-playwright with Debian's Chromium ------------
 # Read only when a site has `render_js`: then the spider installs playwright's download
 # handler for that crawler alone (aggregator/spiders/rendering.py). Plain crawls start no browser.
 # `playwright install` cannot download browsers on our machines: use the system Chromium.
@@ -136,9 +136,8 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_MAX_CONTEXTS = 2
 # Milliseconds; the same as AGGREGATOR_RENDER_TIMEOUT for navigations.
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = AGGREGATOR_RENDER_TIMEOUT * 1000
-# --- end of issue 7 block --------------------------------------------------------
 
-# --- Operations: crawl runs, health checks, alerts, progress, locks (issue 6) ---
+# --- Operations: crawl runs, health checks, alerts, progress, locks ------------
 # See docs/operations.md. Lower numbers load first; the checks and the recorder
 # share one verdict, so their order does not matter.
 EXTENSIONS = {
@@ -198,9 +197,8 @@ AGGREGATOR_LOCK_ENABLED = True
 AGGREGATOR_LOCK_DIR = os.environ.get("AGGREGATOR_LOCK_DIR", "locks")
 # How many sites `scrapy crawlall` crawls at once in its one process.
 AGGREGATOR_CRAWLALL_CONCURRENCY = 2
-# --- end of issue 6 block ------------------------------------------------------------
 
-# --- Store, duplicates, incremental crawling (issue 5) ---------------------------
+# --- Store, duplicates, incremental crawling (docs/schema.md) -------------------
 # See docs/schema.md. Scraped articles not yet in the database wait in JSON-lines
 # files here (one per crawl), relative to the working directory unless absolute;
 # `scrapy db replay` and the next crawl store them.
@@ -225,4 +223,3 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "aggregator.middlewares.pagination.StopKnownPaginationMiddleware": 950,
 }
-# --- end of issue 5 block ------------------------------------------------------------

@@ -135,7 +135,7 @@ def _mapping(source: str, key: str, value: Any) -> Mapping[str, Any]:
 
 
 def _checks(source: str, value: Any) -> Mapping[str, Any]:
-    # Health-check thresholds are validated here so a typo fails at load, not at close (issue 6).
+    # Health-check thresholds are validated here so a typo fails at load, not at close.
     table = _mapping(source, "checks", value)
     try:
         return validate_overrides(table)

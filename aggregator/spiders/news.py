@@ -31,10 +31,10 @@ from aggregator.clock import Clock, get_clock, utcnow
 from aggregator.extract import extract_listing
 from aggregator.items import ArticleItem, ListingEntry
 from aggregator.sites import Site, build_site
-from aggregator.spiders.discovery import DiscoveryMixin  # issue 7: feeds, sitemaps
+from aggregator.spiders.discovery import DiscoveryMixin
 from aggregator.spiders.extraction import ArticleExtractor, default_workers
 from aggregator.spiders.failures import failure_reason
-from aggregator.spiders.rendering import install_rendering  # issue 7: render_js
+from aggregator.spiders.rendering import install_rendering
 from aggregator.urls import registered_host
 
 
@@ -44,7 +44,7 @@ def site_name_for(url: str) -> str:
     return name if re.match(r"^[a-z]", name) else f"site_{name or 'unknown'}"
 
 
-class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
+class NewsSpider(DiscoveryMixin, Spider):
     """Crawl listing pages and the articles they link to, for one site."""
 
     name = "news"
@@ -78,11 +78,11 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
         workers = default_workers(crawler.settings.get("AGGREGATOR_EXTRACT_WORKERS"))
         spider.extractor = ArticleExtractor(workers, crawler)
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
-        install_rendering(crawler, spider.site)  # issue 7: playwright only for render_js sites
+        install_rendering(crawler, spider.site)  # playwright only for render_js sites
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        for request in self.discovery_requests():  # issue 7: feeds and sitemaps first
+        for request in self.discovery_requests():  # feeds and sitemaps date their entries best
             yield request
         for url in self.site.start_urls:
             yield self.listing_request(url, depth=1)
@@ -94,9 +94,9 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
             callback=self.parse_listing,
             errback=self.request_failed,
             cb_kwargs={"depth": depth},
-            **self.render_kwargs("listing"),  # issue 7: rendered when render_js
+            **self.render_kwargs("listing"),
         )
-        request.meta["aggregator_kind"] = "listing"  # issue 5: read by aggregator/middlewares
+        request.meta["aggregator_kind"] = "listing"  # read by aggregator/middlewares
         return request
 
     def article_request(self, entry: ListingEntry) -> Request:
@@ -106,9 +106,9 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
             callback=self.parse_article,
             errback=self.request_failed,
             cb_kwargs={"entry": entry},
-            **self.render_kwargs("article"),  # issue 7: rendered when render_js = "all"
+            **self.render_kwargs("article"),
         )
-        request.meta["aggregator_kind"] = "article"  # issue 5: read by aggregator/middlewares
+        request.meta["aggregator_kind"] = "article"  # read by aggregator/middlewares
         return request
 
     def request_failed(self, failure: Failure) -> None:
@@ -158,14 +158,14 @@ class NewsSpider(DiscoveryMixin, Spider):  # issue 7: DiscoveryMixin
             yield self.article_request(entry)
         if page.next_page and depth < self.site.max_pages:
             yield self.listing_request(page.next_page, depth=depth + 1)
-        yield from self.feeds_from_listing(page.feeds, response)  # issue 7
+        yield from self.feeds_from_listing(page.feeds, response)
 
     async def parse_article(
         self, response: Response, entry: ListingEntry | None = None
     ) -> AsyncIterator[ArticleItem]:
         """Extract one article and stamp it with the site, fetch time and teaser."""
         fetched_at = self.clock()
-        entry = self.preferred_entry(entry)  # issue 7: a feed/sitemap date beats "29 mins ago"
+        entry = self.preferred_entry(entry)  # a feed/sitemap date beats "29 mins ago"
         if not isinstance(response, HtmlResponse):
             self._inc("not_html")
             return
