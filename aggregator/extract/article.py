@@ -13,12 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
-from aggregator.extract.byline import byline_authors, category_links, tag_links
-from aggregator.extract.document import norm_space, parse_html, text_of
+from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
+from aggregator.extract.document import headlines, norm_space, parse_html, text_of
 from aggregator.items import ArticleItem
 
 logger = logging.getLogger(__name__)
@@ -81,9 +80,6 @@ def _date(
 _KINDS = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": "meta"}
 
 
-_H1 = etree.XPath("//body//h1[not(ancestor::nav)]")
-
-
 def _is_logo(heading: HtmlElement, url: str) -> bool:
     """An h1 that holds the site's logo or name, linking to the home page."""
     for href in heading.xpath(".//a/@href"):
@@ -94,7 +90,8 @@ def _is_logo(heading: HtmlElement, url: str) -> bool:
 
 def _headings(root: HtmlElement, url: str) -> list[str]:
     """Visible h1 texts that may be the headline, in page order."""
-    found = [text_of(h) for h in _H1(root)[:8] if not _is_logo(h, url)]
+    shown = [h for h in headlines(root) if all(a.tag != "nav" for a in h.iterancestors())]
+    found = [text_of(h) for h in shown[:8] if not _is_logo(h, url)]
     return [h for h in found if 3 <= len(h) <= 400]
 
 
@@ -132,15 +129,16 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
         if layer:
             item.sources[attr] = layer
     authors, authors_layer = _pick(layers, "authors")
-    item.authors = clean.clean_authors(authors or byline_authors(root, item.title), site)
+    links = rel_links(root)
+    item.authors = clean.clean_authors(authors or byline_authors(root, item.title, links), site)
     summary, summary_layer = _pick(layers, "summary")
     item.summary = norm_space(summary) or None
     image, image_layer = _pick(layers, "image")
     item.image_url = urljoin(url, image) if image else None
     category, category_layer = _pick(layers, "category")
-    item.category = norm_space(category) or next(iter(category_links(root)), None)
+    item.category = norm_space(category) or next(iter(category_links(root, links)), None)
     tags, tags_layer = _pick(layers, "tags")
-    item.tags = clean.unique(tags or tag_links(root))
+    item.tags = clean.unique(tags or tag_links(root, links))
     language, language_layer = _pick(
         [("meta", {"language": root.get("lang")}), *layers], "language"
     )

@@ -8,13 +8,21 @@ WordPress and many other CMSs mark category and tag links with
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.datefind import near_headline
-from aggregator.extract.document import by_class_or_id, norm_space, text_of
+from aggregator.extract.document import (
+    by_class_or_id,
+    class_values,
+    classed_at,
+    id_values,
+    norm_space,
+    text_of,
+)
 
 _AUTHOR_WORDS = frozenset(
     ("author", "byline", "author-name", "authorname", "writer", "autor", "by")
@@ -38,31 +46,48 @@ def _noisy(el: HtmlElement, tags: tuple[str, ...] = ("aside", "nav", "footer")) 
     return False
 
 
-_REL_AUTHOR = etree.XPath("//@rel[contains(., 'author')]/parent::a")
 _MAX_CLASSED = 5000
+_ONE_BY_ONE = 3
 
 
 def _author_value(value: str) -> bool:
     return bool(bp.class_words(value.lower()) & _AUTHOR_WORDS)
 
 
-def _byline_candidates(root: HtmlElement) -> list[HtmlElement]:
+def _byline_candidates(root: HtmlElement) -> Iterator[HtmlElement]:
     """Elements with a class attribute that may name a byline, in page order.
 
     Class and id words are the union of each attribute's words, so an element
-    qualifies exactly when its class or its id value does.
+    qualifies exactly when its class or its id value does. The first candidate
+    with a name usually ends the search, so the first few are fetched one by one.
     """
-    if root.xpath("count(//body//*/@class)") <= _MAX_CLASSED:
+    classes = class_values(root)
+    if len(classes) <= _MAX_CLASSED:
+        if not any(map(_author_value, set(id_values(root)))):
+            wanted = {v for v in set(classes) if _author_value(v)}
+            hits = [n for n, value in enumerate(classes, 1) if value in wanted]
+            yield from (classed_at(root, n) for n in hits[:_ONE_BY_ONE])
+            if len(hits) <= _ONE_BY_ONE:
+                return
+        # The rest at once; candidates already tried fail again the same way.
         found = by_class_or_id(root, _author_value, _author_value, id_needs_class=True)
         if found is not None:
-            return found
+            yield from found
+            return
     # Many candidates, or a huge page: only the first elements with a class are looked at.
-    return list(root.xpath("//body//*[@class]")[:_MAX_CLASSED])
+    yield from root.xpath("//body//*[@class]")[:_MAX_CLASSED]
 
 
-def byline_authors(root: HtmlElement, title: str | None = None) -> list[str]:
-    """Names from rel=author links, a byline element, or "By Name" near the headline."""
-    names = [text_of(a) for a in _REL_AUTHOR(root) if not _noisy(a)]
+def byline_authors(
+    root: HtmlElement, title: str | None = None, links: list[HtmlElement] | None = None
+) -> list[str]:
+    """Names from rel=author links, a byline element, or "By Name" near the headline.
+
+    `links` are the page's `rel_links`, when the caller has them already.
+    """
+    links = rel_links(root) if links is None else links
+    authors = [a for a in links if "author" in (a.get("rel") or "")]
+    names = [text_of(a) for a in authors if not _noisy(a)]
     names = [n for n in names if 0 < len(n) <= _MAX_NAME]
     if names:
         return names[:5]
@@ -83,27 +108,33 @@ def byline_authors(root: HtmlElement, title: str | None = None) -> list[str]:
     return []
 
 
-def _rel_links(word: str) -> etree.XPath:
-    """Links whose rel attribute has `word` among its words."""
-    return etree.XPath(
-        f"//@rel[contains(concat(' ', normalize-space(.), ' '), ' {word} ')]/parent::a"
-    )
+_REL_LINKS = etree.XPath("//@rel/parent::a")
 
 
-_REL_CATEGORY = _rel_links("category")
-_REL_TAG = _rel_links("tag")
+def rel_links(root: HtmlElement) -> list[HtmlElement]:
+    """Every link with a rel attribute, in page order (one scan for every rel test)."""
+    return list(_REL_LINKS(root))
 
 
-def category_links(root: HtmlElement) -> list[str]:
+def _rel_words(link: HtmlElement) -> list[str]:
+    # XPath's normalize-space(): only these four characters separate words.
+    rel = link.get("rel") or ""
+    return rel.replace("\t", " ").replace("\n", " ").replace("\r", " ").split(" ")
+
+
+def category_links(root: HtmlElement, links: list[HtmlElement] | None = None) -> list[str]:
     """Category labels from `rel="category"` links."""
-    return [t for t in (text_of(a) for a in _REL_CATEGORY(root)) if t]
+    links = rel_links(root) if links is None else links
+    return [t for t in (text_of(a) for a in links if "category" in _rel_words(a)) if t]
 
 
-def tag_links(root: HtmlElement) -> list[str]:
+def tag_links(root: HtmlElement, links: list[HtmlElement] | None = None) -> list[str]:
     """Tag labels from `rel="tag"` links that are not category links."""
     found: list[str] = []
-    for a in _REL_TAG(root):
+    for a in rel_links(root) if links is None else links:
         # An article's own footer is where themes print its tags.
-        if "category" not in (a.get("rel") or "") and not _noisy(a, ("aside", "nav")):
+        if "tag" not in _rel_words(a) or "category" in (a.get("rel") or ""):
+            continue
+        if not _noisy(a, ("aside", "nav")):
             found.append(text_of(a))
     return [t for t in found if t]

@@ -14,7 +14,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
-from aggregator.extract.document import by_class_or_id, norm_space, text_of
+from aggregator.extract.document import by_class_or_id, headlines, norm_space, text_of
 
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -115,9 +115,9 @@ def _date_span(text: str) -> str | None:
 
 def headline_anchor(root: HtmlElement, title: str | None) -> HtmlElement | None:
     """The element showing the headline: the first h1, else one whose text is the title."""
-    headlines = root.xpath("//body//h1")
-    if headlines:
-        return headlines[0]
+    shown = headlines(root)
+    if shown:
+        return shown[0]
     if title and len(title) < 300:
         found = root.xpath("//body//text()[normalize-space(.) = $t]/..", t=title)
         if found:

@@ -88,6 +88,24 @@ def parse_html(html: str | bytes, encoding: str | None = None) -> HtmlElement | 
 
 _CLASS_VALUES = etree.XPath("//body//*/@class", smart_strings=False)
 _ID_VALUES = etree.XPath("//body//*/@id", smart_strings=False)
+_CLASSED_AT = etree.XPath("(//body//*/@class)[$n]/..")
+
+
+def class_values(root: HtmlElement) -> list[str]:
+    """Class attribute values of the elements under `<body>`, in page order."""
+    return list(_CLASS_VALUES(root))
+
+
+def id_values(root: HtmlElement) -> list[str]:
+    """Id attribute values of the elements under `<body>`, in page order."""
+    return list(_ID_VALUES(root))
+
+
+def classed_at(root: HtmlElement, position: int) -> HtmlElement:
+    """The element of the `position`-th (from 1) value of `class_values`."""
+    return _CLASSED_AT(root, n=position)[0]
+
+
 #: More distinct values than this make one XPath term each too slow: callers scan.
 MAX_VALUES = 12
 
@@ -106,8 +124,8 @@ def by_class_or_id(
     only the elements carrying a wanted value are selected. None when more than
     MAX_VALUES distinct values pass (the caller then scans).
     """
-    classes = sorted(v for v in set(_CLASS_VALUES(root)) if class_test(v))
-    ids = sorted(v for v in set(_ID_VALUES(root)) if id_test(v))
+    classes = sorted(v for v in set(class_values(root)) if class_test(v))
+    ids = sorted(v for v in set(id_values(root)) if id_test(v))
     if len(classes) + len(ids) > MAX_VALUES:
         return None
     if not classes and not ids:
@@ -121,6 +139,17 @@ def by_class_or_id(
         tests = " or ".join(f". = $i{i}" for i in range(len(ids)))
         paths.append(f"//body//*/@id[{tests}]/" + ("parent::*[@class]" if id_needs_class else ".."))
     return list(root.xpath(" | ".join(paths), **names))
+
+
+def body_of(root: HtmlElement) -> HtmlElement | None:
+    """The page's `<body>` (the first in page order), or None."""
+    return next(root.iter("body"), None)
+
+
+def headlines(root: HtmlElement) -> list[HtmlElement]:
+    """Every `<h1>` inside `<body>`, in page order."""
+    body = body_of(root)
+    return [] if body is None else list(body.iter("h1"))
 
 
 def norm_space(text: str | None) -> str:

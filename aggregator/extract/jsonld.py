@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract.boilerplate import words_set
@@ -83,10 +84,13 @@ def node_types(node: dict[str, Any]) -> set[str]:
     return {v.lower().rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
 
 
+_TYPED_SCRIPTS = etree.XPath("//script/@type/..")
+
+
 def read_nodes(root: HtmlElement) -> list[dict[str, Any]]:
     """Every typed node from every JSON-LD block of the page, in page order."""
     nodes: list[dict[str, Any]] = []
-    for script in root.iter("script"):
+    for script in _TYPED_SCRIPTS(root):
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         text = script.text or ""

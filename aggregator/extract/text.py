@@ -19,7 +19,7 @@ from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
-from aggregator.extract.document import norm_space
+from aggregator.extract.document import body_of, norm_space
 
 #: A block at least this long with few links reads as a paragraph of prose.
 MIN_PROSE = 40
@@ -76,7 +76,8 @@ WRAPPER_SHARE = 0.5
 WRAPPER_LINKS = 0.5
 
 _HIDDEN_TEXT = etree.XPath(".//script/text() | .//style/text()", smart_strings=False)
-_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+_LINK_OWN_TEXT = etree.XPath("descendant::a/text()", smart_strings=False)
+_LINK_TEXT = etree.XPath("descendant::text()[ancestor::a]", smart_strings=False)
 
 
 def _solid(text: str) -> int:
@@ -92,17 +93,19 @@ def visible_chars(el: HtmlElement) -> int:
 def _is_wrapper(el: HtmlElement, page_chars: int) -> bool:
     """A negative-looking element that holds most of the page's prose wraps the article.
 
-    Cheap tests first: text_content() is one C call, and most widgets fail it.
+    Cheapest tests first: text_content() is one C call and most widgets fail
+    it; text directly inside links is cheap to list and settles menus.
     """
-    limit = WRAPPER_SHARE * page_chars
     text = el.text_content()
-    if len(text) < limit:
+    if len(text) < WRAPPER_SHARE * page_chars:
         return False
-    hidden = _HIDDEN_TEXT(el)
-    if len(text) - sum(map(len, hidden)) < limit:
+    solid = _solid(text)
+    if _solid("".join(_LINK_OWN_TEXT(el))) > WRAPPER_LINKS * solid:
         return False
-    shown = _solid(text) - sum(map(_solid, hidden))
-    return _solid("".join(_LINK_TEXT(el))) <= WRAPPER_LINKS * shown
+    hidden = "".join(_HIDDEN_TEXT(el))
+    if len(text) - len(hidden) < WRAPPER_SHARE * page_chars:
+        return False
+    return _solid("".join(_LINK_TEXT(el))) <= WRAPPER_LINKS * (solid - _solid(hidden))
 
 
 def _hidden(el: HtmlElement) -> bool:
@@ -267,8 +270,9 @@ def _keep(block: Block) -> bool:
 
 def main_text(root: HtmlElement) -> list[str]:
     """The article's paragraphs in page order; empty when the page has no prose."""
-    bodies = root.xpath("//body")
-    body = bodies[0] if bodies else root
+    body = body_of(root)
+    if body is None:
+        body = root
     state = _walk(body)
     if not state.blocks:
         return []
