@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
+from aggregator.extract.document import body_of
+
 _LISTING_PATH = re.compile(
     r"/(category|categories|tag|tags|topic|topics|author|authors|autor|autoren|search|suche"
     r"|buscar|recherche|archive|archives|page|seite|pagina|section|sections|rubrik|thema"
@@ -55,9 +57,8 @@ def url_kind(url: str) -> str | None:
 
 def body_classes(root: HtmlElement) -> set[str]:
     """Class words of `<body>` (WordPress and Drupal put the page type there)."""
-    for body in root.iter("body"):
-        return set((body.get("class") or "").lower().split())
-    return set()
+    body = body_of(root)
+    return set() if body is None else set((body.get("class") or "").lower().split())
 
 
 _TEASERS = etree.XPath("count(//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]])")

@@ -1,25 +1,22 @@
 """Generic main-text extraction: find the article's container, keep its paragraphs.
 
-One streaming walk over the tree (lxml's iterwalk, so no recursion and no
-mutation of the tree the other layers share) cuts the page into blocks: the
-text between two block-level tags, with the number of characters inside links.
-Each block counts as article-like text (long, few links) or as noise (link
-lists, widgets), and the counts are summed bottom-up so that every element
-knows how much of each it holds. The container is the element where article
-text minus noise is largest: an ancestor that adds menus and sidebars loses,
-a descendant that leaves paragraphs out loses. Its blocks, less residue
-lines, are the body.
+`blocks.py` cuts the page into blocks (the text between two block-level tags,
+with its characters inside links) in one walk that skips boilerplate subtrees
+whole. Each block counts as article-like text (long, few links) or as noise
+(link lists, widgets, teaser cards), and the counts are summed bottom-up so
+that every element knows how much of each it holds. The container is the
+element where article text minus noise is largest: an ancestor that adds
+menus and sidebars loses, a descendant that leaves paragraphs out loses. Its
+blocks, less residue lines, are the body. No settings, no stats.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 
 from aggregator.extract import boilerplate as bp
-from aggregator.extract.document import body_of, norm_space
+from aggregator.extract.blocks import Block, Blocks, cut_blocks
+from aggregator.extract.document import body_of
 
 #: A block at least this long with few links reads as a paragraph of prose.
 MIN_PROSE = 40
@@ -32,158 +29,7 @@ TEASER_CHARS = 700
 HINT_BONUS = 0.25
 
 
-@dataclass(slots=True)
-class Block:
-    """The text between two block-level tags, owned by the innermost open block."""
-
-    text: str
-    links: int
-    tag: str
-    owner: int
-    negative: int
-
-
-@dataclass(slots=True)
-class _Walk:
-    elements: list[HtmlElement] = field(default_factory=list)
-    parents: list[int] = field(default_factory=list)
-    hints: list[bool] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-    parts: list[str] = field(default_factory=list)
-    link_chars: int = 0
-
-    def add(self, text: str | None, in_link: bool) -> None:
-        if text:
-            self.parts.append(text)
-            if in_link:
-                self.link_chars += len(text.strip())
-
-    def flush(self, owner: int, negative: int) -> None:
-        if self.parts:
-            text = norm_space("".join(self.parts))
-            if text:
-                tag = self.elements[owner].tag if owner >= 0 else ""
-                self.blocks.append(Block(text, self.link_chars, str(tag), owner, negative))
-            self.parts = []
-            self.link_chars = 0
-
-
-#: A "negative" element holding more than this share of the page's visible text is a
-#: layout wrapper ("has-sidebar", "sidebar-second"), not a widget ...
-WRAPPER_SHARE = 0.5
-#: ... unless more than this share of its text is links: then it is a (mega-)menu.
-WRAPPER_LINKS = 0.5
-
-_HIDDEN_TEXT = etree.XPath(".//script/text() | .//style/text()", smart_strings=False)
-_LINK_OWN_TEXT = etree.XPath("descendant::a/text()", smart_strings=False)
-_LINK_TEXT = etree.XPath("descendant::text()[ancestor::a]", smart_strings=False)
-
-
-def _solid(text: str) -> int:
-    """Characters that are not ASCII whitespace (what a reader sees, however it is indented)."""
-    return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
-
-
-def visible_chars(el: HtmlElement) -> int:
-    """Characters of text under `el`, leaving out scripts and styles."""
-    return len(el.text_content()) - sum(map(len, _HIDDEN_TEXT(el)))
-
-
-def _is_wrapper(el: HtmlElement, page_chars: int) -> bool:
-    """A negative-looking element that holds most of the page's prose wraps the article.
-
-    Cheapest tests first: text_content() is one C call and most widgets fail
-    it; text directly inside links is cheap to list and settles menus.
-    """
-    text = el.text_content()
-    if len(text) < WRAPPER_SHARE * page_chars:
-        return False
-    solid = _solid(text)
-    if _solid("".join(_LINK_OWN_TEXT(el))) > WRAPPER_LINKS * solid:
-        return False
-    hidden = "".join(_HIDDEN_TEXT(el))
-    if len(text) - len(hidden) < WRAPPER_SHARE * page_chars:
-        return False
-    return _solid("".join(_LINK_TEXT(el))) <= WRAPPER_LINKS * (solid - _solid(hidden))
-
-
-def _hidden(el: HtmlElement) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
-    style = el.get("style")
-    return style is not None and bp.hidden_style(style)
-
-
-def _skip(el: HtmlElement, tag: str, flags: int, page_chars: int) -> bool:
-    if tag in bp.DROP_TAGS or _hidden(el):
-        return True
-    if tag == "main" or not flags & bp.STRONG_NEGATIVE:
-        return False
-    return not _is_wrapper(el, page_chars)
-
-
-def _hint(el: HtmlElement, tag: str, flags: int) -> bool:
-    """Body-like class names, <article> or itemprop=articleBody."""
-    if tag == "article" or flags & bp.BODY_HINT:
-        return True
-    prop = el.get("itemprop")
-    return prop is not None and prop.lower() == "articlebody"
-
-
-def _walk(body: HtmlElement) -> _Walk:
-    """Cut the tree under `body` into blocks, recording the element tree as arrays.
-
-    Skipped subtrees (scripts, navigation, widgets) are never entered, so a
-    page's menus and sidebars cost one visit each, not one per link.
-    """
-    state = _Walk()
-    # Per open element: (index, is block, is link, negative index before it, skipped).
-    frames: list[tuple[int, bool, bool, int, bool]] = []
-    blocks_open: list[int] = [-1]
-    links = 0
-    negative = -1
-    page_chars = visible_chars(body)
-    walker = etree.iterwalk(body, events=("start", "end"))
-    for event, el in walker:
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if event == "start":
-            index = len(state.elements)
-            flags = bp.element_flags(el)
-            state.elements.append(el)
-            state.parents.append(frames[-1][0] if frames else -1)
-            state.ends.append(index)
-            state.hints.append(_hint(el, tag, flags))
-            if el is not body and _skip(el, tag, flags, page_chars):
-                walker.skip_subtree()
-                frames.append((index, False, False, negative, True))
-                continue
-            is_block = tag in bp.BLOCK_TAGS
-            if is_block:
-                state.flush(blocks_open[-1], negative)
-                blocks_open.append(index)
-            is_link = tag == "a"
-            links += is_link
-            frames.append((index, is_block, is_link, negative, False))
-            if flags & bp.NEGATIVE and not _is_wrapper(el, page_chars):
-                negative = index
-            state.add(el.text, links > 0)
-        else:
-            index, is_block, is_link, negative_before, skipped = frames.pop()
-            state.ends[index] = len(state.elements) - 1
-            if not skipped:
-                if is_block:
-                    state.flush(blocks_open.pop(), negative)
-                links -= is_link
-                negative = negative_before
-            state.add(el.tail, links > 0)
-    state.flush(blocks_open[-1], negative)
-    return state
-
-
-def _sizes(state: _Walk) -> list[int]:
+def _sizes(state: Blocks) -> list[int]:
     """Characters of block text under each element."""
     sizes = [0] * len(state.elements)
     for block in state.blocks:
@@ -195,7 +41,7 @@ def _sizes(state: _Walk) -> list[int]:
     return sizes
 
 
-def _mark_teasers(state: _Walk) -> None:
+def _mark_teasers(state: Blocks) -> None:
     """Treat teaser cards (a linked headline plus its blurb) as noise.
 
     A heading that is all link names another page; its card is the largest
@@ -228,7 +74,7 @@ def _mark_teasers(state: _Walk) -> None:
             block.negative = card
 
 
-def _choose(state: _Walk) -> int:
+def _choose(state: Blocks) -> int:
     """Index of the element where prose minus weighted noise is largest."""
     count = len(state.elements)
     prose = [0.0] * count
@@ -273,7 +119,7 @@ def main_text(root: HtmlElement) -> list[str]:
     body = body_of(root)
     if body is None:
         body = root
-    state = _walk(body)
+    state = cut_blocks(body)
     if not state.blocks:
         return []
     _mark_teasers(state)
@@ -313,5 +159,5 @@ def _is_label(text: str) -> bool:
 
 def element_paragraphs(element: HtmlElement) -> list[str]:
     """Every kept block under `element`, for a container a site selector names."""
-    state = _walk(element)
+    state = cut_blocks(element)
     return [block.text for block in state.blocks if block.negative < 0 and _keep(block)]
