@@ -89,24 +89,18 @@ class NewsSpider(DiscoveryMixin, Spider):
 
     def listing_request(self, url: str, *, depth: int) -> Request:
         """A request for one listing page, `depth` pages deep in its pagination."""
-        request = Request(
-            url,
-            callback=self.parse_listing,
-            errback=self.request_failed,
-            cb_kwargs={"depth": depth},
-            **self.render_kwargs("listing"),
-        )
+        # A rendered request brings its own errback, which counts failed renders apart.
+        options = {"errback": self.request_failed, **self.render_kwargs("listing")}
+        request = Request(url, callback=self.parse_listing, cb_kwargs={"depth": depth}, **options)
         request.meta["aggregator_kind"] = "listing"  # read by aggregator/middlewares
         return request
 
     def article_request(self, entry: ListingEntry) -> Request:
         """A request for the article an entry links to, carrying the entry."""
+        # A rendered request brings its own errback, which counts failed renders apart.
+        options = {"errback": self.request_failed, **self.render_kwargs("article")}
         request = Request(
-            entry.url,
-            callback=self.parse_article,
-            errback=self.request_failed,
-            cb_kwargs={"entry": entry},
-            **self.render_kwargs("article"),
+            entry.url, callback=self.parse_article, cb_kwargs={"entry": entry}, **options
         )
         request.meta["aggregator_kind"] = "article"  # read by aggregator/middlewares
         return request
