@@ -164,6 +164,8 @@ def _extract(
     if root is None:
         return None
     layers, claim = _layers(root, url, sel)
+    if not layers[0][1] and pagekind.ruled_out(root, url, article_node=claim):
+        return None  # a listing, home or static page: no need to look for its text
     body, body_layer = _body(layers, root)
     og_type, _ = _pick(layers, "og_type")
     prose = len(body or "")

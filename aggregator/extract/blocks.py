@@ -89,19 +89,25 @@ def is_wrapper(el: HtmlElement, page_chars: int) -> bool:
     return _solid("".join(_LINK_TEXT(el))) <= WRAPPER_LINKS * (solid - _solid(hidden))
 
 
-def _hidden(el: HtmlElement) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+def _hidden(el: HtmlElement, names: list[str]) -> bool:
+    """Hidden by an attribute; `names` are the element's attribute names."""
+    if "hidden" in names or ("aria-hidden" in names and el.get("aria-hidden") == "true"):
         return True
-    style = el.get("style")
-    return style is not None and bp.hidden_style(style)
+    return "style" in names and bp.hidden_style(el.get("style"))
 
 
-def _hint(el: HtmlElement, tag: str, flags: int) -> bool:
+def _hint(el: HtmlElement, tag: str, flags: int, names: list[str]) -> bool:
     """Body-like class names, <article> or itemprop=articleBody."""
     if tag == "article" or flags & bp.BODY_HINT:
         return True
-    prop = el.get("itemprop")
-    return prop is not None and prop.lower() == "articlebody"
+    return "itemprop" in names and el.get("itemprop").lower() == "articlebody"
+
+
+def _flags(el: HtmlElement, names: list[str]) -> int:
+    """`boilerplate.element_flags`, reading only attributes the element has."""
+    if "class" not in names and "id" not in names:
+        return 0
+    return bp.class_flags(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
 
 
 class _Cutter:
@@ -146,13 +152,15 @@ class _Cutter:
     def start(self, el: HtmlElement, tag: str) -> bool:
         """Open an element; False when its subtree is to be skipped."""
         index = self._record(el)
-        flags = 0 if tag in bp.DROP_TAGS else bp.element_flags(el)
-        if el is not self.root and self._skipped(el, tag, flags):
+        # One call lists the attributes; most elements have none of those tested below.
+        names = [] if tag in bp.DROP_TAGS else el.keys()
+        flags = _flags(el, names) if names else 0
+        if el is not self.root and self._skipped(el, tag, flags, names):
             # A skipped element owns no text, so its hint never counts.
             self.out.hints.append(False)
             self.frames.append((index, False, False, self.negative, True))
             return False
-        self.out.hints.append(_hint(el, tag, flags))
+        self.out.hints.append(_hint(el, tag, flags, names))
         is_block = tag in bp.BLOCK_TAGS
         if is_block:
             self.flush(self.blocks_open[-1])
@@ -165,8 +173,8 @@ class _Cutter:
         self.add(el.text)
         return True
 
-    def _skipped(self, el: HtmlElement, tag: str, flags: int) -> bool:
-        if tag in bp.DROP_TAGS or _hidden(el):
+    def _skipped(self, el: HtmlElement, tag: str, flags: int, names: list[str]) -> bool:
+        if tag in bp.DROP_TAGS or (names and _hidden(el, names)):
             return True
         if tag == "main" or not flags & bp.STRONG_NEGATIVE:
             return False

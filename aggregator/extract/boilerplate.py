@@ -60,7 +60,6 @@ BODY_HINTS = words_set(
     "td-post-content single-content content-body article_body post_content"
 )
 
-_SPLIT = re.compile(r"[\s_-]+")
 _SHORT_JUNK = re.compile(
     r"^(source link|source|read more|read next|read also|see also|more|related( articles?| posts?"
     r"| stories| news)?|recent posts|advertisement|anzeige|publicidad|publicité|werbung|"
@@ -129,13 +128,16 @@ def _tokens(class_id: str) -> list[str]:
     return [t for t in class_id.split() if not t.startswith(_STATE_PREFIXES)]
 
 
+def _words(tokens: list[str]) -> frozenset[str]:
+    # Tokens hold no whitespace: their words are what "-" and "_" separate.
+    parts = [w for t in tokens if "-" in t or "_" in t for w in t.replace("_", "-").split("-")]
+    return frozenset(tokens).union(parts).difference(("",))
+
+
 @lru_cache(maxsize=8192)
 def class_words(class_id: str) -> frozenset[str]:
     """Words of a lowercased "class id" string, state classes left out (cached: themes repeat)."""
-    tokens = _tokens(class_id)
-    if not tokens:
-        return frozenset()
-    return frozenset(tokens) | {w for t in tokens for w in _SPLIT.split(t) if w}
+    return _words(_tokens(class_id))
 
 
 def _class_id(el: HtmlElement) -> str:
@@ -147,6 +149,8 @@ def words(el: HtmlElement) -> frozenset[str]:
     return class_words(_class_id(el))
 
 
+#: Words without which no flag is set (most class names have none).
+_FLAGGING = NEGATIVE_WORDS | BODY_HINTS | HIDDEN_TOKENS
 #: Bits of `class_flags`.
 HIDDEN, NEGATIVE, STRONG_NEGATIVE, BODY_HINT = 1, 2, 4, 8
 
@@ -154,8 +158,11 @@ HIDDEN, NEGATIVE, STRONG_NEGATIVE, BODY_HINT = 1, 2, 4, 8
 @lru_cache(maxsize=8192)
 def class_flags(class_id: str) -> int:
     """What class/id words say about an element, as bits (see `is_negative`)."""
-    found = class_words(class_id)
-    if HIDDEN_TOKENS.intersection(_tokens(class_id)):
+    tokens = _tokens(class_id)
+    found = _words(tokens)
+    if found.isdisjoint(_FLAGGING):
+        return 0
+    if HIDDEN_TOKENS.intersection(tokens):
         return HIDDEN | NEGATIVE | STRONG_NEGATIVE | (BODY_HINT if found & BODY_HINTS else 0)
     flags = BODY_HINT if found & BODY_HINTS else 0
     if found & NEGATIVE_WORDS and not found & BODY_HINTS:

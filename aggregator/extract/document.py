@@ -29,6 +29,7 @@ _PARSER = HTMLParser(
     remove_pis=True,
     no_network=True,
     default_doctype=False,
+    collect_ids=False,  # nothing looks elements up with id(): saves hashing every id
 )
 # lxml.html's own lookup picks a class per tag in Python for every element the
 # layers touch; one class for all (none of FormElement's extras are used) is C.

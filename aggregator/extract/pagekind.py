@@ -69,6 +69,22 @@ def teaser_count(root: HtmlElement) -> int:
     return int(_TEASERS(root))
 
 
+def ruled_out(root: HtmlElement, url: str, *, article_node: str) -> bool:
+    """True when `is_article` says no whatever the page's prose: skip extracting it.
+
+    Listing body classes; an undeclared page at a listing, static or home URL; a
+    home page whose article node does not name it.
+    """
+    classes = body_classes(root)
+    if classes & _WP_LISTING and not classes & _WP_ARTICLE:
+        return True
+    kind = url_kind(url)
+    if kind is None:
+        return False
+    declared = bool(article_node) or bool(classes & _WP_ARTICLE)
+    return not declared or (kind == "home" and article_node != "names_page")
+
+
 def is_article(
     root: HtmlElement, url: str, *, article_node: str, og_type: str | None, prose: int
 ) -> bool:
