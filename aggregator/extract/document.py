@@ -2,10 +2,16 @@
 
 Decoding happens here so that the layers never see bytes: a caller that knows
 the charset (Scrapy's response, the benchmark) passes it; otherwise the BOM or
-the page's own declaration decides, with UTF-8 as the fallback. The tree is
-re-encoded as UTF-8 before lxml sees it because lxml refuses text that still
-carries an XML encoding declaration, and a decoding step here means a page
-with a lying `<meta charset>` cannot make lxml decode it a second time.
+the page's own declaration decides, with UTF-8 as the fallback. lxml is given
+UTF-8 bytes with an explicit encoding because it refuses text that still
+carries an XML encoding declaration, and so that a page with a lying
+`<meta charset>` cannot make lxml decode it a second time; bytes that already
+are valid UTF-8 are passed on as they are.
+
+Also the small shared helpers of the layers: whitespace normalising, the
+body and its headlines, and `by_class_or_id`, which selects elements by class
+or id value without an XPath predicate on every element (see
+docs/extraction.md, Performance). No settings, no stats.
 """
 
 from __future__ import annotations
