@@ -9,13 +9,15 @@ more for a first pass that meets every page once) for two page sets:
 
 - fixture: article pages of the bundled sample site (`NewsSite(padding_kb=90)`:
   a ~95 KB WordPress-like page with a mega-menu, sidebar and JSON-LD/meta);
-- corpus: the real pages of the development corpus.
+- corpus: the real pages of the development corpus;
+
+and `extract_listing_html` on the sample site's category pages (50 teasers each).
 
 For each set it times `lxml.html.fromstring` alone (the floor: no extractor can
 cost less than one parse) and the whole `extract_article_html`, and prints the
 difference: what extraction adds above the parse. The first pass shows the cost
-with cold per-class-name caches (the corpus has one page per site). Single process; pin it to one
-core (`taskset -c 1`) and repeat, as the machine is shared.
+with cold per-class-name caches (the corpus has one page per site). Single
+process; pin it to one core (`taskset -c 1`) and repeat, as the machine is shared.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aggregator.demo.site import NewsSite  # noqa: E402
-from aggregator.extract import extract_article_html  # noqa: E402
+from aggregator.extract import extract_article_html, extract_listing_html  # noqa: E402
 
 DEFAULT_CORPUS = Path("/work/shared/corpus")
 Page = tuple[str, bytes]
@@ -46,6 +48,19 @@ def fixture_pages(count: int, padding_kb: int) -> list[Page]:
     site = NewsSite(datetime(2024, 7, 5, 12, 0, tzinfo=UTC), articles=count, padding_kb=padding_kb)
     base = "http://127.0.0.1:8000"
     return [(base + a.path, site.handle(a.path).body) for a in site.articles]
+
+
+def fixture_listings(count: int, padding_kb: int) -> list[Page]:
+    """Category pages of the sample site (50 teasers each), as the crawl meets them."""
+    site = NewsSite(
+        datetime(2024, 7, 5, 12, 0, tzinfo=UTC),
+        articles=count * 50,
+        per_page=50,
+        padding_kb=padding_kb,
+    )
+    base = "http://127.0.0.1:8000"
+    paths = [site.listing_path(page) for page in range(1, site.pages + 1)]
+    return [(base + path, site.handle(path).body) for path in paths]
 
 
 def corpus_pages(corpus: Path) -> list[Page]:
@@ -79,6 +94,10 @@ def parse_only(raw: bytes, url: str) -> object:
 
 def extract(raw: bytes, url: str) -> object:
     return extract_article_html(raw, url, encoding="utf-8")
+
+
+def listing(raw: bytes, url: str) -> object:
+    return extract_listing_html(raw, url, encoding="utf-8")
 
 
 def _line(name: str, values: list[float]) -> str:
@@ -117,6 +136,14 @@ def main(argv: list[str] | None = None) -> int:
         f"fixture (padding_kb={args.padding_kb})",
         fixture_pages(args.articles, args.padding_kb),
         args.repeat,
+    )
+    pages = fixture_listings(5, args.padding_kb)
+    kb = statistics.median(len(raw) for _, raw in pages) / 1024
+    print(f"fixture listing pages: {len(pages)} pages, median {kb:.0f} KB")
+    print(
+        _line(
+            f"extract_listing_html, best of {args.repeat}", per_page_ms(pages, listing, args.repeat)
+        )
     )
     if (args.corpus / "truth.jsonl").exists():
         report(f"corpus ({args.corpus})", corpus_pages(args.corpus), args.repeat)

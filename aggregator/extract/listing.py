@@ -20,6 +20,7 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import parse_html, text_of
 from aggregator.extract.meta import link_fields
+from aggregator.extract.pagekind import url_kind
 from aggregator.extract.pagination import next_page
 from aggregator.extract.selectors import select
 from aggregator.extract.teaser import article_url, card_entry, same_site
@@ -55,18 +56,30 @@ def _in_menu(el: HtmlElement) -> bool:
     return header_seen
 
 
+def _link_target(href: str, base: str, page_url: str) -> str | None:
+    """The absolute URL an href may lead to an article at, or None (another site,
+    this page, a listing or static URL, a fragment or script link)."""
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    url = urljoin(base, href).split("#", 1)[0]
+    if url.rstrip("/") == page_url.split("#", 1)[0].rstrip("/"):
+        return None
+    if not same_site(url, page_url) or url_kind(url) is not None:
+        return None
+    return url
+
+
 def _candidates(root: HtmlElement, base: str, page_url: str) -> list[tuple[str, HtmlElement]]:
     """(absolute URL, anchor) for anchors that look like article links."""
     found: list[tuple[str, HtmlElement]] = []
-    page = page_url.split("#", 1)[0].rstrip("/")
+    # Menus repeat the same few hrefs hundreds of times: judge each href once.
+    targets: dict[str, str | None] = {}
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            continue
-        url = urljoin(base, href).split("#", 1)[0]
-        if url.rstrip("/") == page or not same_site(url, page_url) or _in_menu(a):
-            continue
-        if article_url(url, a):
+        if href not in targets:
+            targets[href] = _link_target(href, base, page_url)
+        url = targets[href]
+        if url is not None and not _in_menu(a) and article_url(url, a):
             found.append((url, a))
     return found
 
