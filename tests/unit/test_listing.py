@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from aggregator.extract import ListingPage, extract_listing, extract_listing_html
 
 WORDPRESS = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -154,6 +156,26 @@ def test_next_page_words_in_other_languages() -> None:
         html = f'<html><body><div><a href="/list/p/7">{label}</a></div></body></html>'
         page = extract_listing_html(html, "https://site.example/list/p/6")
         assert page.next_page == "https://site.example/list/p/7", label
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        ('<a class="nav-next" href="/n/">Go</a>', "/n/"),  # class word "next"
+        ('<span class="older"><a href="/o/">Go</a></span>', "/o/"),  # the parent's class
+        ('<a title="Next" href="/t/"><img src="/arrow.png"></a>', "/t/"),  # no text: title
+        (
+            '<a rel="prev" class="next" href="/p/">Go</a><a href="/list/page/3/">3</a>',
+            "/list/page/3/",
+        ),
+        ('<a href="/x/">Home</a><link rel="next" href="/r/">', "/r/"),  # rel=next anywhere
+    ],
+)
+def test_next_page_from_classes_titles_and_rel(links: str, expected: str) -> None:
+    menu = "".join('<li><a href="/section/">Section</a></li>' for _ in range(300))
+    html = f"<html><body><ul class='menu'>{menu}</ul><div>{links}</div></body></html>"
+    page = extract_listing_html(html, "https://site.example/list/page/2/")
+    assert page.next_page == "https://site.example" + expected
 
 
 def test_page_path_pattern_without_labels() -> None:
