@@ -1,15 +1,24 @@
-"""Shared fixtures: the PostgreSQL test database, required in CI and optional on a laptop."""
+"""Shared fixtures: the fixture news site and its server, the databases (PostgreSQL is
+required in CI and optional on a laptop).
+
+Test modules override `site` when they need a variant of the sample site.
+"""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+
+from aggregator.demo.server import SiteServer
+from aggregator.demo.site import NewsSite
+from tests.support import FROZEN_NOW
 
 # The server this machine kind runs; override to point at another one.
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -42,3 +51,25 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database of each kind: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'news.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def site() -> NewsSite:
+    """The sample news site with its clock frozen at FROZEN_NOW."""
+    return NewsSite(FROZEN_NOW)
+
+
+@pytest.fixture
+def server(site: NewsSite) -> Iterator[SiteServer]:
+    """`site` served on 127.0.0.1 (port 0) for the test."""
+    with SiteServer(site) as running:
+        yield running

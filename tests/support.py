@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aggregator.demo.server import SiteServer
+
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN_NOW = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
 
@@ -28,6 +30,18 @@ TEST_SETTINGS = {
     "AGGREGATOR_CLOCK": FROZEN_NOW.isoformat(),
     "LOG_LEVEL": "INFO",
 }
+
+
+def news_crawl_args(server: SiteServer, *, site_name: str = "daily") -> list[str]:
+    """`scrapy crawl news` arguments for the whole of a served sample site."""
+    site = server.site
+    return [
+        "crawl", "news",
+        "-a", f"url={server.url}/category/news/",
+        "-a", f"site={site_name}",
+        "-a", f"timezone={site.timezone}",
+        "-a", f"max_pages={site.pages}",
+    ]  # fmt: skip
 
 
 @dataclass

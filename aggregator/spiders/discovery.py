@@ -261,15 +261,16 @@ class DiscoveryMixin:
         reason = failure_reason(failure)
         if reason is None:
             return  # a deliberate skip (an article already stored), counted where it was made
-        if isinstance(failure.value, IgnoreRequest):
-            # Refused before any browser ran (robots.txt, offsite, too large): not a render failure.
-            self._count(f"render/ignored/{reason}")
-            self.logger.info("Not rendering %s: %s", request, reason)
-            return
         if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             self._count(f"render/http_status/{status}")
             self.logger.info("Ignoring rendered response %s: HTTP status %s", request, status)
+            return
+        # HttpError is an IgnoreRequest too: it is handled above.
+        if isinstance(failure.value, IgnoreRequest):
+            # Refused before any browser ran (robots.txt, offsite, too large): not a render failure.
+            self._count(f"render/ignored/{reason}")
+            self.logger.info("Not rendering %s: %s", request, reason)
             return
         self._count("render/failed")
         self.logger.error("Rendering failed for %s: %r", request, failure.value)

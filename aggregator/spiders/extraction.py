@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -54,6 +56,28 @@ def _asyncio_loop_available() -> bool:
         return False
 
 
+def _exit_with(parent: int) -> None:
+    """Worker initializer: exit as soon as the crawl process is gone.
+
+    A worker blocks reading its task queue, and holds a copy of that queue's
+    writing end, so it would never see the end of a crawl that was killed
+    (SIGKILL, the OOM killer) and would live on, holding its memory.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                # The pid now belongs to another user's process: ours is gone.
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class _SharedPool:
     """One process pool per process, reference-counted by the spiders using it."""
 
@@ -64,7 +88,12 @@ class _SharedPool:
     def get(self, workers: int) -> ProcessPoolExecutor:
         if self.executor is None:
             context = multiprocessing.get_context("forkserver")
-            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self.executor = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_exit_with,
+                initargs=(os.getpid(),),
+            )
         return self.executor
 
     def reset(self) -> None:

@@ -7,7 +7,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,31 +20,7 @@ from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
 from aggregator.store.models import Article
 from aggregator.store.schema import open_engine
-from tests.support import FROZEN_NOW, run_scrapy, start_scrapy
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'news.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-def crawl_args(server: SiteServer) -> list[str]:
-    site = server.site
-    return [
-        "crawl",
-        "news",
-        "-a",
-        f"url={server.url}/category/news/",
-        "-a",
-        "site=daily",
-        "-a",
-        f"timezone={site.timezone}",
-        "-a",
-        f"max_pages={site.pages}",
-    ]
+from tests.support import news_crawl_args, run_scrapy, start_scrapy
 
 
 def stored_titles(database_url: str) -> list[str]:
@@ -132,17 +108,6 @@ def closed_port() -> int:
     return port
 
 
-@pytest.fixture
-def site() -> NewsSite:
-    return NewsSite(FROZEN_NOW)
-
-
-@pytest.fixture
-def server(site: NewsSite) -> Iterator[SiteServer]:
-    with SiteServer(site) as running:
-        yield running
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_database_down_at_start_spools_everything_and_replay_stores_it(
     backend: str, server: SiteServer, site: NewsSite, tmp_path: Path, request: pytest.FixtureRequest
@@ -155,7 +120,7 @@ def test_database_down_at_start_spools_everything_and_replay_stores_it(
         unreachable = make_url(target).set(port=closed_port()).render_as_string(False)
 
     result = run_scrapy(
-        crawl_args(server), cwd=tmp_path, settings={"AGGREGATOR_DATABASE_URL": unreachable}
+        news_crawl_args(server), cwd=tmp_path, settings={"AGGREGATOR_DATABASE_URL": unreachable}
     )
 
     assert result.stats["item_scraped_count"] == len(site.articles)
@@ -180,7 +145,7 @@ def test_database_lost_mid_crawl_spools_the_rest_and_replay_stores_it(
     via_proxy = direct.set(port=proxy.port).render_as_string(False)
     with SiteServer(site, delay=0.3) as server:
         crawl = start_scrapy(
-            crawl_args(server),
+            news_crawl_args(server),
             cwd=tmp_path,
             settings={
                 "AGGREGATOR_DATABASE_URL": via_proxy,
@@ -216,7 +181,7 @@ def test_a_crawl_killed_mid_way_loses_nothing_and_the_rerun_stores_each_article_
         "AGGREGATOR_INCREMENTAL_REFRESH_WINDOW": "0",
     }
     with SiteServer(site, delay=0.2) as server:
-        crawl = start_scrapy(crawl_args(server), cwd=tmp_path, settings=settings)
+        crawl = start_scrapy(news_crawl_args(server), cwd=tmp_path, settings=settings)
         try:
             wait_until(lambda: len(stored_titles(database_url)) >= 3)
             wait_until(lambda: spooled_lines(tmp_path / "spool") >= 1)
@@ -229,7 +194,7 @@ def test_a_crawl_killed_mid_way_loses_nothing_and_the_rerun_stores_each_article_
         assert stored < len(site.articles), "the kill came too late to test anything"
         server.hits.clear()
 
-        rerun = run_scrapy(crawl_args(server), cwd=tmp_path, settings=settings)
+        rerun = run_scrapy(news_crawl_args(server), cwd=tmp_path, settings=settings)
 
     assert rerun.stats["aggregator/store/replayed"] == in_flight
     assert_every_article_stored_once(database_url, site)

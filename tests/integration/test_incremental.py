@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
-from tests.support import FROZEN_NOW, CrawlResult, run_scrapy
-
-
-@pytest.fixture
-def site() -> NewsSite:
-    return NewsSite(FROZEN_NOW)
-
-
-@pytest.fixture
-def server(site: NewsSite) -> Iterator[SiteServer]:
-    with SiteServer(site) as running:
-        yield running
+from tests.support import FROZEN_NOW, CrawlResult, news_crawl_args, run_scrapy
 
 
 def crawl(server: SiteServer, tmp_path: Path, **settings: str) -> CrawlResult:
-    site = server.site
-    args = ["crawl", "news", "-a", f"url={server.url}/category/news/", "-a", "site=daily"]
-    args += ["-a", f"timezone={site.timezone}", "-a", f"max_pages={site.pages}"]
     result = run_scrapy(
-        args,
+        news_crawl_args(server),
         cwd=tmp_path,
         settings={"AGGREGATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'news.db'}", **settings},
     )

@@ -18,14 +18,6 @@ from aggregator.store.schema import (
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'migrations.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
 def test_upgrade_head_then_no_drift(database_url: str) -> None:
     engine = open_engine(database_url)
     upgrade(engine)

@@ -47,5 +47,5 @@ def test_an_unreachable_database_with_a_password(tmp_path: Path) -> None:
         closed_port = probe.getsockname()[1]
     url = f"postgresql://crawler:{PASSWORD}@127.0.0.1:{closed_port}/news"
     log, stats = crawl(url, tmp_path)
-    assert f'port {closed_port} failed: Connection refused' in log, "the failure is reported"
+    assert f"port {closed_port} failed: Connection refused" in log, "the failure is reported"
     assert PASSWORD not in log and PASSWORD not in stats

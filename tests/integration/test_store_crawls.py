@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,28 +13,9 @@ from aggregator.demo.site import NewsSite
 from aggregator.demo.syndication import syndicate
 from aggregator.store.models import Article, ArticleDuplicate, ArticleRevision, ArticleUrl
 from aggregator.store.schema import open_engine
-from tests.support import FROZEN_NOW, CrawlResult, run_scrapy
+from tests.support import FROZEN_NOW, CrawlResult, news_crawl_args, run_scrapy
 
 DAY = 24 * 3600
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'news.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-@pytest.fixture
-def site() -> NewsSite:
-    return NewsSite(FROZEN_NOW)
-
-
-@pytest.fixture
-def server(site: NewsSite) -> Iterator[SiteServer]:
-    with SiteServer(site) as running:
-        yield running
 
 
 def crawl(
@@ -46,20 +26,8 @@ def crawl(
     site_name: str = "daily",
     refresh_window: int = 0,
 ) -> CrawlResult:
-    site = server.site
     result = run_scrapy(
-        [
-            "crawl",
-            "news",
-            "-a",
-            f"url={server.url}/category/news/",
-            "-a",
-            f"site={site_name}",
-            "-a",
-            f"timezone={site.timezone}",
-            "-a",
-            f"max_pages={site.pages}",
-        ],
+        news_crawl_args(server, site_name=site_name),
         cwd=workdir,
         settings={
             "AGGREGATOR_DATABASE_URL": database_url,
