@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -129,16 +130,16 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
         if layer:
             item.sources[attr] = layer
     authors, authors_layer = _pick(layers, "authors")
-    links = rel_links(root)
-    item.authors = clean.clean_authors(authors or byline_authors(root, item.title, links), site)
+    links = cache(lambda: rel_links(root))  # one scan, and only if a fallback needs it
+    item.authors = clean.clean_authors(authors or byline_authors(root, item.title, links()), site)
     summary, summary_layer = _pick(layers, "summary")
     item.summary = norm_space(summary) or None
     image, image_layer = _pick(layers, "image")
     item.image_url = urljoin(url, image) if image else None
     category, category_layer = _pick(layers, "category")
-    item.category = norm_space(category) or next(iter(category_links(root, links)), None)
+    item.category = norm_space(category) or next(iter(category_links(root, links())), None)
     tags, tags_layer = _pick(layers, "tags")
-    item.tags = clean.unique(tags or tag_links(root, links))
+    item.tags = clean.unique(tags or tag_links(root, links()))
     language, language_layer = _pick(
         [("meta", {"language": root.get("lang")}), *layers], "language"
     )

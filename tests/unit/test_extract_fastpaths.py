@@ -105,6 +105,21 @@ def test_class_flags(class_id: str, negative: bool, strong: bool, hint: bool, hi
     assert bool(flags & boilerplate.HIDDEN) is hidden
 
 
+_CREDIT_PIECES = [
+    "Photo", "FOTO", "credits", ":", " ", "\u00a9", "/", "AP", "afp", "Getty Images",
+    "gettY imageS", "VIA REUTERS", "copyright", "Copyr\u0131ght", "COPYR\u0130GHT",
+    "\u017fource", "imago", "picture alliance", "iStockphoto", "dpa", ".", "Jane Doe",
+    "x" * 40, "\u00df", "\u0307",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_CREDIT_PIECES), max_size=14))
+def test_credit_prefilter_keeps_every_regex_match(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    expected = len(line) < 300 and bool(boilerplate._CREDIT.search(line[-100:]))
+    assert boilerplate.is_credit(line) is expected
+
+
 # --- selecting elements by attribute values --------------------------------------------
 
 
