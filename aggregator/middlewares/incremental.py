@@ -64,7 +64,7 @@ class SkipStoredArticlesMiddleware:
         assert crawler.stats is not None
         middleware = cls(
             crawler.stats,
-            StoredUrls(settings.get("AGGREGATOR_DATABASE_URL")),
+            StoredUrls.shared(crawler),
             get_clock(settings),
             timedelta(seconds=settings.getfloat("AGGREGATOR_INCREMENTAL_REFRESH_WINDOW", 0)),
         )

@@ -56,7 +56,7 @@ class StopKnownPaginationMiddleware:
         ):
             raise NotConfigured("incremental pagination stop is off")
         assert crawler.stats is not None
-        middleware = cls(crawler.stats, StoredUrls(settings.get("AGGREGATOR_DATABASE_URL")))
+        middleware = cls(crawler.stats, StoredUrls.shared(crawler))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -69,6 +69,7 @@ class StopKnownPaginationMiddleware:
             return
         articles: list[str] = []
         held: list[Request] = []
+        passed: list[Any] = []
         async for entry in result:
             kind = _kind(entry)
             if kind == "listing":
@@ -76,6 +77,11 @@ class StopKnownPaginationMiddleware:
                 continue
             if kind == "article":
                 articles.append(entry.url)
+            passed.append(entry)
+        # One query for the whole page, before its article requests reach the
+        # incremental middleware, which then answers them from memory.
+        self.stored.find(articles)
+        for entry in passed:
             yield entry
         if held and self.nothing_new(articles):
             self.stats.inc_value("aggregator/incremental/pagination_stopped")

@@ -12,7 +12,7 @@ A worker that dies (killed, out of memory) breaks the pool: the page is then
 extracted inline, the pool rebuilt, and the event counted.
 
 Settings: `AGGREGATOR_EXTRACT_WORKERS` (worker processes; 0 extracts inline).
-Stats: `aggregator/timing/extract` (CPU seconds, worker or inline),
+Stats: `aggregator/timing/extract` (CPU seconds in the worker, or inline),
 `aggregator/extract/worker_failed`.
 """
 
@@ -35,7 +35,7 @@ from scrapy.utils.asyncio import is_asyncio_available
 
 from aggregator.extract import extract_article_html
 from aggregator.items import ArticleItem
-from aggregator.timing import add_cpu_time
+from aggregator.timing import add_stage_time
 
 
 def _extract_timed(
@@ -134,14 +134,14 @@ class ArticleExtractor:
             try:
                 future = _POOL.get(self.workers).submit(_extract_timed, *arguments)
                 item, seconds = await asyncio.wrap_future(future)
-                add_cpu_time(self.stats, "extract", seconds)
+                add_stage_time(self.stats, "extract", seconds)
                 return item
             except BrokenProcessPool:
                 if self.stats is not None:
                     self.stats.inc_value("aggregator/extract/worker_failed")
                 _POOL.reset()
         item, seconds = _extract_timed(*arguments)
-        add_cpu_time(self.stats, "extract", seconds)
+        add_stage_time(self.stats, "extract", seconds)
         return item
 
     def close(self) -> None:
