@@ -64,28 +64,42 @@ def prose(topic: str) -> str:
     )
 
 
-def _pages() -> dict[str, Response]:
+# Article pages whose content is the trap: (path, title, topic of the body, extra <head>).
+_CONTENT_TRAPS = (
+    ("/hostile/broken-jsonld/", "Broken structured data", "broken data",
+     '<script type="application/ld+json">{"@type": "NewsArticle", "headline": ,,}</script>'),
+    ("/hostile/huge-jsonld/", "Enormous structured data", "huge data",
+     # Under a 1 MB download limit, but far beyond any real article's structured data.
+     '<script type="application/ld+json">'
+     + json.dumps({"@type": "NewsArticle", "headline": "Huge", "articleBody": "x " * 350_000})
+     + "</script>"),
+    ("/hostile/ancient-date/", "Ninety-nine years ago", "history",
+     '<meta property="article:published_time" content="99 years ago">'),
+    ("/hostile/far-future/", "Dated in the year 9999", "the future",
+     '<meta property="article:published_time" content="9999-12-31T23:59:59Z">'),
+    ("/hostile/huge-title/", "Title " * 17_000, "long titles", ""),
+)  # fmt: skip
+
+
+def _transport_traps() -> dict[str, Response]:
+    """Pages whose bytes, headers or status are the trap."""
     latin1 = article_html(
         "Caf\u00e9 society returns to the old town", prose("caf\u00e9s") + ". Caf\u00e9s reopen"
     )
-    # Under a 1 MB download limit, but far beyond any real article's structured data.
-    huge_ld = json.dumps(
-        {"@type": "NewsArticle", "headline": "Huge", "articleBody": "x " * 350_000}
+    undeclared = article_html(
+        "Cr\u00e8me br\u00fbl\u00e9e at the night market", prose("desserts") + ". Cr\u00e8me"
     )
+    page = article_html("A page", prose("size")).encode()
     return {
-        "/hostile/truncated/": Response(
-            200, article_html("A page cut short", prose("truncation")).encode()[:400]
-        ),
+        "/hostile/truncated/": Response(200, page[:400]),
         "/hostile/binary/": Response(200, bytes(range(256)) * 400),
-        "/hostile/oversized/": Response(
-            200, article_html("Oversized", prose("size")).encode() + b" " * (3 * 1024 * 1024)
-        ),
+        "/hostile/oversized/": Response(200, page + b" " * (3 * 1024 * 1024)),
         "/hostile/wrong-charset/": Response(
             200, latin1.encode("latin-1"), {"Content-Type": "text/html; charset=utf-8"}
         ),
         "/hostile/no-charset/": Response(
             200,
-            latin1.replace('<meta charset="utf-8">', "").encode("utf-8"),
+            undeclared.replace('<meta charset="utf-8">', "").encode("utf-8"),
             {"Content-Type": "text/html"},
         ),
         "/hostile/loop-a/": Response(302, headers={"Location": "/hostile/loop-b/"}),
@@ -94,42 +108,14 @@ def _pages() -> dict[str, Response]:
         "/hostile/gzip-bomb/": Response(
             200, gzip_bomb(), {"Content-Type": HTML, "Content-Encoding": "gzip"}
         ),
-        "/hostile/broken-jsonld/": Response(
-            200,
-            article_html(
-                "Broken structured data",
-                prose("broken data"),
-                head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": ,,}</script>',
-            ).encode(),
-        ),
-        "/hostile/huge-jsonld/": Response(
-            200,
-            article_html(
-                "Enormous structured data",
-                prose("huge data"),
-                head=f'<script type="application/ld+json">{huge_ld}</script>',
-            ).encode(),
-        ),
-        "/hostile/ancient-date/": Response(
-            200,
-            article_html(
-                "Ninety-nine years ago",
-                prose("history"),
-                head='<meta property="article:published_time" content="99 years ago">',
-            ).encode(),
-        ),
-        "/hostile/far-future/": Response(
-            200,
-            article_html(
-                "Dated in the year 9999",
-                prose("the future"),
-                head='<meta property="article:published_time" content="9999-12-31T23:59:59Z">',
-            ).encode(),
-        ),
-        "/hostile/huge-title/": Response(
-            200, article_html("Title " * 17_000, prose("long titles")).encode()
-        ),
     }
+
+
+def _pages() -> dict[str, Response]:
+    pages = _transport_traps()
+    for path, title, topic, head in _CONTENT_TRAPS:
+        pages[path] = Response(200, article_html(title, prose(topic), head=head).encode())
+    return pages
 
 
 TRAPS = (

@@ -57,8 +57,27 @@ def decode(html: str | bytes, encoding: str | None = None) -> str:
         except LookupError:
             encoding = None
     if encoding:
-        return html.decode(encoding, errors="replace")
+        text = html.decode(encoding, errors="replace")
+        if _is_utf8(encoding) and _mislabelled_single_byte(html, text):
+            return html.decode("cp1252", errors="replace")
+        return text
     return html_to_unicode(None, html)[1]
+
+
+def _mislabelled_single_byte(data: bytes, text: str) -> bool:
+    """Whether bytes said to be UTF-8 are really a single-byte page (Windows-1252).
+
+    Servers often send `charset=utf-8` for old Latin-1 pages. In such a page
+    every accented letter is an invalid UTF-8 sequence and hardly any valid
+    multi-byte one occurs, while a real UTF-8 page with a stray bad byte has
+    many valid ones: compare the two counts. (WHATWG reads Latin-1 labels as
+    Windows-1252 too.)
+    """
+    invalid = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if invalid <= 0:
+        return False
+    valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    return valid < invalid
 
 
 def _utf8(html: str | bytes, encoding: str | None) -> tuple[bytes, str]:

@@ -73,7 +73,7 @@ def _title(card: HtmlElement, anchors: list[HtmlElement]) -> str | None:
     return max(texts, key=len) if texts else None
 
 
-def _date(card: HtmlElement) -> str | None:
+def _date(card: HtmlElement, title: str) -> str | None:
     for el in card.iter("time"):
         value = norm_space(el.get("datetime")) or text_of(el)
         if value:
@@ -81,12 +81,13 @@ def _date(card: HtmlElement) -> str | None:
     for el in card.iter():
         if isinstance(el.tag, str) and bp.words(el) & _DATE_WORDS:
             text = text_of(el)
-            if 3 <= len(text) <= 60:
+            if 3 <= len(text) <= 60 and text not in title:
                 return text
     for piece in card.itertext():
-        match = _RELATIVE.search(piece)
-        if match and len(piece.strip()) <= 60:
-            return norm_space(piece)
+        text = norm_space(piece)
+        # A headline may say "today" or "yesterday" ("Dollar Today: ..."): not a date line.
+        if text and text not in title and len(text) <= 60 and _RELATIVE.search(text):
+            return text
     return None
 
 
@@ -123,7 +124,7 @@ def card_entry(
     return ListingEntry(
         url=url,
         title=title,
-        published_raw=_date(card),
+        published_raw=_date(card, title),
         summary=_summary(card, title),
         image_url=_image(card, base),
     )

@@ -37,6 +37,9 @@ from aggregator.spiders.failures import failure_reason
 from aggregator.spiders.rendering import install_rendering
 from aggregator.urls import registered_host
 
+#: Scheduler priority of article requests; listing pages, feeds and sitemaps have 0.
+ARTICLE_PRIORITY = 10
+
 
 def site_name_for(url: str) -> str:
     """A snake_case site name from a URL's host ("www.el-pais.com" -> "el_pais_com")."""
@@ -99,8 +102,14 @@ class NewsSpider(DiscoveryMixin, Spider):
         """A request for the article an entry links to, carrying the entry."""
         # A rendered request brings its own errback, which counts failed renders apart.
         options = {"errback": self.request_failed, **self.render_kwargs("article")}
+        # Articles before more listing pages: the queue then holds one listing page's
+        # links at a time instead of the whole site's (measured: 488 MB at 50,000 articles).
         request = Request(
-            entry.url, callback=self.parse_article, cb_kwargs={"entry": entry}, **options
+            entry.url,
+            callback=self.parse_article,
+            cb_kwargs={"entry": entry},
+            priority=ARTICLE_PRIORITY,
+            **options,
         )
         request.meta["aggregator_kind"] = "article"  # read by aggregator/middlewares
         return request

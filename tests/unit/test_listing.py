@@ -226,3 +226,22 @@ def test_home_page_with_its_lead_storys_json_ld_is_not_an_article() -> None:
     assert extract_article_html(HOME_WITH_LEAD_STORY, "https://meridian.example/") is None
     page = extract_listing_html(HOME_WITH_LEAD_STORY, "https://meridian.example/")
     assert [e.url for e in page.entries] == ["https://meridian.example/science/lead-story-2023"]
+
+
+def test_a_headline_that_says_today_is_not_the_teaser_date() -> None:
+    html = (
+        "<html><body><main>"
+        + "".join(
+            f'<article class="post"><h2 class="entry-title"><a href="/2024/07/05/dollar-today-{n}/">'
+            f"Dollar today, blue dollar today: how much it trades on day {n}</a></h2>"
+            f'<span class="meta">{n + 2} hours ago</span></article>'
+            for n in range(4)
+        )
+        + '<article class="post"><h2><a href="/2024/07/05/markets-close-today/">'
+        "Markets close early today for the holiday</a></h2></article>"
+        "</main></body></html>"
+    )
+    page = extract_listing_html(html, "https://news.example/category/economy/")
+    dates = {entry.url.rsplit("/", 2)[-2]: entry.published_raw for entry in page.entries}
+    assert dates["dollar-today-0"] == "2 hours ago"
+    assert dates["markets-close-today"] is None
