@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement
 
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links

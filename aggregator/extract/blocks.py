@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
+from lxml.html import HtmlElement
 
 from aggregator.extract import boilerplate as bp
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement
 
 
 def words_set(text: str) -> frozenset[str]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
+from lxml.html import HtmlElement
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.datefind import near_headline

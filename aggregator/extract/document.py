@@ -19,8 +19,8 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
-from lxml.html import (  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
+from lxml.html import (
     HtmlComment,
     HtmlElement,
     HtmlEntity,

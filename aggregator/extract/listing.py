@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import parse_html, text_of

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
+from lxml.html import HtmlElement
 
 from aggregator.extract.document import body_of
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
+from lxml.html import HtmlElement
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import text_of

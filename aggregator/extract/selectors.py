@@ -12,8 +12,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
+from lxml.html import HtmlElement
 from parsel.csstranslator import css2xpath
 
 from aggregator.extract import boilerplate as bp

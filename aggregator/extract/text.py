@@ -12,7 +12,7 @@ blocks, less residue lines, are the body. No settings, no stats.
 
 from __future__ import annotations
 
-from lxml.html import HtmlElement  # type: ignore[import-untyped, unused-ignore]
+from lxml.html import HtmlElement
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.blocks import Block, Blocks, cut_blocks

@@ -12,7 +12,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+from lxml import etree
 
 from aggregator.extract import blocks, boilerplate, byline, datefind, pagekind, text
 from aggregator.extract.document import body_of, by_class_or_id, decode, parse_html
