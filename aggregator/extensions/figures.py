@@ -76,6 +76,13 @@ def as_datetime(value: Any) -> datetime | None:
     return None
 
 
+# The `crawl_runs` columns that hold a figure (DESIGN contract 4), by the figure's name.
+COUNTED_COLUMNS = (
+    "items_new", "items_updated", "items_unchanged", "items_duplicate", "items_dropped",
+    "requests", "errors",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class RunFigures:
     """What one crawl did, in the units operators think in."""
@@ -142,6 +149,10 @@ class RunFigures:
         """Share of dated items whose date could not be parsed; None when none were tried."""
         tried = sum(self.dates_by_source.values()) + self.dates_unparsed
         return self.dates_unparsed / tried if tried else None
+
+    def counted_columns(self) -> dict[str, int]:
+        """The counts that `crawl_runs` keeps in columns of their own."""
+        return {name: getattr(self, name) for name in COUNTED_COLUMNS}
 
     def to_json(self) -> dict[str, Any]:
         """The figures as a JSON-safe dict (for `scrapy runs --json` and alerts)."""

@@ -150,13 +150,7 @@ class CrawlRunRecorder:
             status=status,
             failed_checks=list(verdict.failed_checks) if verdict is not None else [],
             stats=json_safe(self.stats.get_stats()),
-            items_new=figures.items_new,
-            items_updated=figures.items_updated,
-            items_unchanged=figures.items_unchanged,
-            items_duplicate=figures.items_duplicate,
-            items_dropped=figures.items_dropped,
-            requests=figures.requests,
-            errors=figures.errors,
+            **figures.counted_columns(),
         )
 
     def _write(self, record: RunRecord) -> None:

@@ -110,13 +110,7 @@ def record(site: str, minutes: int, status: str = OK, items: int = 10) -> RunRec
         status=status,
         failed_checks=["no_articles"] if status == FAILED else [],
         stats=json_safe(stats),
-        items_new=figures.items_new,
-        items_updated=figures.items_updated,
-        items_unchanged=figures.items_unchanged,
-        items_duplicate=figures.items_duplicate,
-        items_dropped=figures.items_dropped,
-        requests=figures.requests,
-        errors=figures.errors,
+        **figures.counted_columns(),
     )
 
 
