@@ -121,9 +121,37 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run migrations up to `revision` on `engine`."""
     config = alembic_config(engine)
-    with writer(engine).begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with writer(engine).connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite:
+                    _check_foreign_keys(conn)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(conn, on=True)
+
+
+def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys, outside any transaction (inside one it is ignored).
+
+    Batch migrations rebuild a table (copy, DROP, rename); with foreign keys on,
+    SQLite deletes the rows that point at the dropped table, so every URL form,
+    revision and copy of the articles would go with an `articles` rebuild.
+    """
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise SchemaError(f"the migration left {len(broken)} rows pointing nowhere: {broken[:3]}")
 
 
 def prepare_schema(engine: Engine) -> str:
