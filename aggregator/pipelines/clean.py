@@ -27,12 +27,16 @@ from aggregator.items import ArticleItem
 from aggregator.urls import canonical_url, is_section_of, site_host
 
 _SPACES = re.compile(r"[^\S\n]+")
+# C0 controls and DEL (NUL among them, which PostgreSQL text refuses); tab and newline
+# are spaces to normalise, not controls to drop.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORDS = re.compile(r"\w+")
 
 
 def normalise_line(text: str) -> str:
-    """NFC, one space between words, no surrounding space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).replace("\n", " ")).strip()
+    """NFC, no control characters, one space between words, no surrounding space."""
+    text = _CONTROLS.sub("", unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
 
 
 def normalise_body(text: str) -> str:
@@ -94,9 +98,14 @@ class CleanArticlePipeline:
         item.category = normalise_line(item.category) if item.category else None
         item.authors = _unique(item.authors)
         item.tags = _unique(item.tags)
-        item.canonical_url, rejected = choose_canonical(item.url, item.canonical_url)
+        declared = item.canonical_url
+        item.canonical_url, rejected = choose_canonical(item.url, declared)
         if rejected:
             self.stats.inc_value("aggregator/clean/canonical_rejected")
-        item.url_forms = list(dict.fromkeys([*item.url_forms, item.url]))
+        # Every form is looked up as this article: a rejected canonical must not be one.
+        forms = [*item.url_forms, item.url, *([declared] if declared and not rejected else [])]
+        item.url_forms = [
+            form for form in dict.fromkeys(forms) if not (rejected and form == declared)
+        ]
         item.content_hash = content_hash(item.body)
         return item

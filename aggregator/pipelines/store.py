@@ -33,7 +33,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.items import ArticleItem
-from aggregator.store.delivery import DatabaseUnavailable, replay_spool, save_or_isolate
+from aggregator.store.delivery import (
+    DatabaseUnavailable,
+    keep_refused,
+    replay_spool,
+    save_or_isolate,
+)
 from aggregator.store.repository import DEFAULT_NEAR_THRESHOLD, ArticleRepository
 from aggregator.store.schema import SchemaError, open_engine, prepare_schema
 from aggregator.store.spool import SpoolFile
@@ -145,13 +150,15 @@ class StoreArticlePipeline:
         if self.down:
             logger.info("Database reachable again; earlier articles wait in %s", self.spool.path)
             self.down = False
+        if refused:
+            # Into their own spool file before this batch is cut from ours, so that a
+            # kill in between cannot lose them.
+            kept = keep_refused(self.spool_dir, self.spool.path.stem, [i for i, _ in refused])
+            for item, reason in refused:
+                logger.error(
+                    "Article refused by the database, kept in %s: %s: %s", kept, item.url, reason
+                )
         self.spool.cut(self.batch_start)
-        for item, reason in refused:
-            logger.error(
-                "Article refused by the database, kept in the spool: %s: %s", item.url, reason
-            )
-            self.spool.append(item)
-        self.spool.sync()
         self.batch_start = self.spool.tell()
         self.stats.inc_value(f"{PREFIX}/batches")
         if refused:

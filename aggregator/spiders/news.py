@@ -183,11 +183,12 @@ class NewsSpider(DiscoveryMixin, Spider):
             item.teaser_title = entry.title
             item.teaser_published_raw = entry.published_raw
             item.teaser_source = entry.source if entry.published_raw else None
+        # The declared canonical is not a form yet: the clean pipeline decides whether
+        # to trust it (a home page or another site's URL would merge distinct articles).
         forms = [
             entry.url if entry else None,
             *response.meta.get("redirect_urls", []),
             response.url,
-            item.canonical_url,
         ]
         item.url_forms = list(dict.fromkeys(form for form in forms if form))
         yield item

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from aggregator.items import ArticleItem
 from aggregator.store.plans import Outcome
@@ -45,7 +45,9 @@ def save_or_isolate(
         return repository.save_batch(items), []
     except (OperationalError, InterfaceError) as exc:
         raise DatabaseUnavailable(_first_line(exc)) from exc
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        # Whatever else goes wrong (a constraint, a value no column takes, a bug) is
+        # the fault of some item: find it, store the others, keep it spooled with a reason.
         if len(items) == 1:
             return [], [(items[0], _first_line(exc))]
     outcomes: list[Outcome] = []
@@ -99,9 +101,20 @@ def replay_spool(
             _replay_file(spool, repository, batch_size, report)
         except DatabaseUnavailable as exc:
             report.error = str(exc)
-            spool.close(delete_if_empty=False)
             break
+        finally:
+            spool.release()
     return report
+
+
+def keep_refused(directory: Path, name: str, items: Sequence[ArticleItem]) -> Path:
+    """A new, durable spool file holding `items`, released for later replays."""
+    kept = SpoolFile.create(directory, f"{name}-refused")
+    for item in items:
+        kept.append(item)
+    kept.sync()
+    kept.release()
+    return kept.path
 
 
 def _replay_file(
@@ -119,12 +132,8 @@ def _replay_file(
     if contents.rejected:
         spool.reject(contents.rejected)
         report.rejected_lines += len(contents.rejected)
-    if not refused:
-        spool.delete()
-        return
     report.refused += len(refused)
-    spool.cut(0)
-    for item, _reason in refused:
-        spool.append(item)
-    spool.sync()
-    spool.close()
+    if refused:
+        # Into a new file first, so that no moment exists where they are nowhere.
+        keep_refused(spool.path.parent, spool.path.stem, [item for item, _ in refused])
+    spool.delete()

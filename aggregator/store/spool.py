@@ -49,11 +49,19 @@ class SpoolFile:
 
     @classmethod
     def create(cls, directory: Path, name: str) -> SpoolFile:
-        """A new, empty spool file for one crawl, locked by this process."""
+        """A new, empty spool file for one crawl, locked by this process.
+
+        It is created and locked under a name replays do not look at, then
+        renamed: otherwise a replay could claim (and delete) it in between.
+        """
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{name}-{uuid.uuid4().hex[:12]}{SUFFIX}"
-        handle = path.open("xb")
-        _lock(handle)
+        stem = f"{name}-{uuid.uuid4().hex[:12]}"
+        hidden = directory / f".{stem}.creating"
+        handle = hidden.open("xb")
+        if not _lock(handle):
+            raise RuntimeError(f"cannot lock the new spool file {hidden}")
+        path = directory / f"{stem}{SUFFIX}"
+        os.rename(hidden, path)
         return cls(path, handle)
 
     @classmethod
@@ -121,6 +129,10 @@ class SpoolFile:
         self.path.unlink(missing_ok=True)
         self._handle.close()
 
+    def release(self) -> None:
+        """Release the lock and keep the file, whatever it holds (idempotent)."""
+        self._handle.close()
+
 
 @dataclass
 class SpoolContents:
@@ -137,4 +149,13 @@ def leftover_files(directory: Path) -> Iterator[Path]:
     paths = [
         path for path in directory.glob(f"*{SUFFIX}") if not path.name.startswith(REJECTED_PREFIX)
     ]
-    return iter(sorted(paths, key=lambda path: (path.stat().st_mtime, path.name)))
+
+    def age(path: Path) -> tuple[float, str]:
+        try:
+            return path.stat().st_mtime, path.name
+        except FileNotFoundError:
+            # Another crawl removed its empty spool since the listing: it sorts first,
+            # and `SpoolFile.claim` then finds it gone.
+            return 0.0, path.name
+
+    return iter(sorted(paths, key=age))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from scrapy.utils.test import get_crawler
 
@@ -13,6 +14,8 @@ from aggregator.pipelines.clean import (
     content_hash,
     normalise_body,
 )
+from aggregator.store.repository import ArticleRepository, Outcome
+from aggregator.store.schema import open_engine, prepare_schema
 
 
 def pipeline(**settings: object) -> CleanArticlePipeline:
@@ -92,4 +95,43 @@ def test_a_canonical_naming_the_articles_section_is_rejected() -> None:
     assert choose_canonical("https://example.com/news/2024/story", "https://example.com/news/") == (
         "https://example.com/news/2024/story",
         True,
+    )
+
+
+def test_a_rejected_canonical_is_not_an_url_form_so_two_articles_stay_two(tmp_path: Path) -> None:
+    clean = pipeline()
+    items = [
+        ArticleItem(
+            url=f"https://news.example/politics/story-{n}/",
+            canonical_url="https://news.example/",  # a template bug: every page says "home"
+            title=f"Story {n}",
+            body=f"Body of story number {n}, which is a different story.",
+            url_forms=[f"https://news.example/politics/story-{n}/", "https://news.example/"],
+            fetched_at=datetime(2024, 7, 5, tzinfo=UTC),
+        )
+        for n in (1, 2)
+    ]
+    cleaned = [clean.process_item(item) for item in items]
+    assert all("https://news.example/" not in item.url_forms for item in cleaned)
+    engine = open_engine(f"sqlite:///{tmp_path / 'news.db'}")
+    prepare_schema(engine)
+    assert ArticleRepository(engine).save_batch(cleaned) == [Outcome.INSERTED, Outcome.INSERTED]
+
+
+def test_an_accepted_canonical_is_recorded_as_a_form() -> None:
+    item = pipeline().process_item(
+        ArticleItem(
+            url="https://www.news.example/a/?utm_source=x",
+            canonical_url="https://news.example/a/",
+            title="T",
+            body="B",
+            fetched_at=datetime(2024, 7, 5, tzinfo=UTC),
+        )
+    )
+    assert item.url_forms == ["https://www.news.example/a/?utm_source=x", "https://news.example/a/"]
+
+
+def test_control_characters_are_removed_so_a_recrawl_is_unchanged() -> None:
+    assert normalise_body("Null\x00 byte\x07 here.\n\nTab\tstays a space.") == (
+        "Null byte here.\n\nTab stays a space."
     )

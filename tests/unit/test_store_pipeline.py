@@ -83,3 +83,45 @@ def test_an_unusable_database_spools_every_item_and_the_next_crawl_replays_them(
     stats = up.stats.get_stats()
     assert (stats["aggregator/store/replayed"], stats["aggregator/store/inserted"]) == (3, 1)
     assert list(leftover_files(tmp_path / "spool")) == []
+
+
+def test_an_item_that_breaks_saving_is_kept_and_its_batch_mates_are_stored(
+    tmp_path: Path,
+) -> None:
+    spool = tmp_path / "spool"
+    store = pipeline(f"sqlite:///{tmp_path / 'a.db'}", spool)
+    store.open_spider()
+    store.process_item(article(0))
+    store.process_item(article(1))
+    # Already stored, and naive: comparing its time with the stored one raises TypeError,
+    # an error no database driver raises.
+    broken = article(0)
+    broken.body = "A changed body."
+    broken.fetched_at = datetime(2024, 7, 5, 13, 0)  # noqa: DTZ001
+    store.process_item(article(2))
+    store.process_item(broken)
+    store.process_item(article(3))
+    store.close_spider()
+    stats = store.stats.get_stats()
+    assert stats["aggregator/store/inserted"] == 4
+    assert stats["aggregator/store/refused"] == 1
+    assert spooled_titles(spool) == ["Story 0"]
+
+
+def test_a_bad_spool_line_does_not_stop_the_next_crawl(tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    first = pipeline(f"sqlite:///{tmp_path / 'a.db'}", spool)
+    first.open_spider()
+    first.process_item(article(0))
+    broken = article(0)
+    broken.body = "A changed body."
+    broken.fetched_at = datetime(2024, 7, 5, 13, 0)  # noqa: DTZ001
+    first.process_item(broken)
+    first.close_spider()
+    for attempt in range(2):
+        again = pipeline(f"sqlite:///{tmp_path / 'a.db'}", spool)
+        again.open_spider()
+        again.process_item(article(10 + attempt))
+        again.close_spider()
+        assert again.stats.get_value("aggregator/store/inserted") == 1
+    assert spooled_titles(spool) == ["Story 0"]

@@ -153,3 +153,11 @@ def test_stored_items_match_what_was_spooled(tmp_path: Path, repository: Article
         ["Economy"],
         FETCHED,
     )
+
+
+def test_a_new_spool_file_is_locked_before_replays_can_see_it(tmp_path: Path) -> None:
+    spool = SpoolFile.create(tmp_path, "news")
+    assert list(leftover_files(tmp_path)) == [spool.path]
+    assert SpoolFile.claim(spool.path) is None  # held by its crawl
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    spool.close()
