@@ -11,7 +11,7 @@ AMP variants.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -59,14 +59,19 @@ def is_tracking_param(name: str) -> bool:
 
 
 def strip_tracking(url: str) -> str:
-    """Remove tracking parameters and the fragment, keep everything else as is."""
+    """Remove tracking parameters and the fragment, keep everything else as is.
+
+    The query is filtered pair by pair on its raw text: decoding and re-encoding
+    the values would turn bytes that are not UTF-8 (`?id=%fe`, `?id=%ff`) into
+    one replacement character, and so two pages into one.
+    """
     parts = urlsplit(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking_param(k)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking_param(unquote_plus(pair.split("=", 1)[0]))
     ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
 
 
 def _strip_amp(host: str, path: str) -> tuple[str, str]:
@@ -97,6 +102,8 @@ def canonical_url(url: str) -> str:
     host, path = _strip_amp(host, parts.path)
     if len(path) > 1:
         path = path.rstrip("/") or "/"
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"

@@ -95,3 +95,17 @@ def test_editions_of_one_site_share_a_site_host(a: str, b: str, same: bool) -> N
 )
 def test_a_section_above_the_article_is_recognised(candidate: str, url: str, section: bool) -> None:
     assert is_section_of(candidate, url) is section
+
+
+def test_ipv6_hosts_keep_their_brackets() -> None:
+    assert canonical_url("http://[::1]:8080/a/") == "http://[::1]:8080/a"
+    assert canonical_url("http://[2001:DB8::1]/a/?utm_source=x") == "http://[2001:db8::1]/a"
+
+
+def test_query_values_that_are_not_utf8_stay_apart() -> None:
+    assert canonical_url("https://x.example/p?id=%fe") != canonical_url(
+        "https://x.example/p?id=%ff"
+    )
+    assert canonical_url("https://x.example/p?utm%5Fsource=a&id=%fe") == canonical_url(
+        "https://x.example/p?id=%fe"
+    )
