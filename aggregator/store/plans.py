@@ -152,14 +152,23 @@ def _match_near(
     assert plan.fingerprint is not None
     site, mine = plan.item.site, plan.fingerprint.signature
     best: tuple[float, int, lookups.Candidate | Plan] | None = None
+    # A candidate shares up to every band with this text: score each one once.
+    scored: set[int] = set()
+    scored_in_batch: set[int] = set()
     for key in plan.fingerprint.band_keys:
         for stored in candidates.get(key, ()):
-            if stored.site != site:
+            if stored.site != site and stored.article_id not in scored:
+                scored.add(stored.article_id)
                 score = similarity(mine, stored.signature)
                 if best is None or (score, -stored.article_id) > best[:2]:
                     best = (score, -stored.article_id, stored)
         for other in batch_bands.get(key, ()):
-            if other.item.site != site and other.fingerprint is not None:
+            if (
+                other.item.site != site
+                and other.fingerprint is not None
+                and id(other) not in scored_in_batch
+            ):
+                scored_in_batch.add(id(other))
                 score = similarity(mine, other.fingerprint.signature)
                 if best is None or score > best[0]:
                     best = (score, 1, other)

@@ -61,11 +61,3 @@ class ArticleRepository:
         """How many articles are stored."""
         with Session(self.engine) as session:
             return session.scalar(select(func.count()).select_from(Article)) or 0
-
-    def latest(self, limit: int = 50) -> list[Article]:
-        """The newest articles by publication time (undated ones last)."""
-        with Session(self.engine) as session:
-            query = select(Article).order_by(
-                Article.published_at.is_(None), Article.published_at.desc()
-            )
-            return list(session.scalars(query.limit(limit)))
