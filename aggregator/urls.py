@@ -15,6 +15,10 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+#: Longest URL the store keeps (its indexed URL columns hold 2,048 characters); a longer
+#: article URL is dropped before storing, a longer alias is not recorded.
+MAX_URL_LENGTH = 2048
+
 # Parameters that identify a campaign or a click, never a page.
 TRACKING_PARAMS = frozenset(
     {

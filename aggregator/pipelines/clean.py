@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from aggregator.items import ArticleItem
-from aggregator.urls import canonical_url, is_section_of, site_host
+from aggregator.urls import MAX_URL_LENGTH, canonical_url, is_section_of, site_host
 
 _SPACES = re.compile(r"[^\S\n]+")
 # C0 controls and DEL (NUL among them, which PostgreSQL text refuses); tab and newline
@@ -58,7 +58,7 @@ def choose_canonical(response_url: str, declared: str | None) -> tuple[str, bool
     it stays on the site (its desktop, mobile and AMP hosts count as one) and
     names neither the home page nor a section above the article.
     """
-    if declared:
+    if declared and len(declared) <= MAX_URL_LENGTH:
         same_site = site_host(declared) == site_host(response_url)
         if same_site and not is_section_of(declared, response_url):
             return canonical_url(declared), False

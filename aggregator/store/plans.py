@@ -23,9 +23,9 @@ from aggregator.items import ArticleItem
 from aggregator.store import lookups
 from aggregator.store.fingerprint import Fingerprint, fingerprint, similarity
 from aggregator.store.records import CHANGE_FIELDS
+from aggregator.urls import MAX_URL_LENGTH
 
 # Longer URL forms are not recorded: they do not fit the indexed column.
-MAX_URL_LENGTH = 2048
 
 
 class Outcome(StrEnum):

@@ -135,3 +135,8 @@ def test_control_characters_are_removed_so_a_recrawl_is_unchanged() -> None:
     assert normalise_body("Null\x00 byte\x07 here.\n\nTab\tstays a space.") == (
         "Null byte here.\n\nTab stays a space."
     )
+
+
+def test_a_declared_canonical_too_long_to_store_is_rejected() -> None:
+    long = "https://news.example/a/" + "x" * 3000
+    assert choose_canonical("https://news.example/a/", long) == ("https://news.example/a", True)
