@@ -22,7 +22,10 @@ Stats (`<kind>` is `feeds` or `sitemaps`): `aggregator/<kind>/requested`,
 `…/parsed`, `…/entries`, `…/refused/<reason>`, `…/failed/<error>`,
 `…/not_found`, `…/offsite`; `aggregator/sitemaps/indexes`,
 `…/not_news`, `…/over_limit`; `aggregator/render/failed`,
-`aggregator/render/http_status/<status>`.
+`aggregator/render/http_status/<status>`, `aggregator/render/ignored/<reason>`;
+rendered requests that fail are also counted as the spider's own errback counts
+them: `aggregator/spider/failed/<kind>/<reason>` and, for HTTP errors,
+`httperror/response_ignored_count` and `…/response_ignored_status_count/<status>`.
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ class _State:
 
 
 class DiscoveryMixin:
-    """Feeds and sitemaps for `NewsSpider`; needs `site`, `crawler`, `article_request`."""
+    """Feeds and sitemaps for `NewsSpider`; needs `site`, `crawler`, `article_request`,
+    `request_failed`."""
 
     if TYPE_CHECKING:
         site: Site
@@ -78,6 +82,8 @@ class DiscoveryMixin:
         logger: Any
 
         def article_request(self, entry: ListingEntry) -> Request: ...
+
+        def request_failed(self, failure: Failure) -> None: ...
 
     @property
     def _state(self) -> _State:
@@ -252,25 +258,28 @@ class DiscoveryMixin:
         return {"meta": meta, "errback": self.render_failed}
 
     def render_failed(self, failure: Failure) -> None:
-        """Errback of rendered requests: a render that failed after its retries.
+        """Errback of rendered requests: counted as the spider's errback counts, and apart.
 
-        An HTTP error status (a rendered 404) is the page's answer, not a failed
-        render: it is counted apart, as Scrapy would have logged it without an errback.
+        An HTTP error status (a rendered 403 or 404) is the page's answer, and a
+        request refused before any browser ran (robots.txt, offsite, too large)
+        never reached one: neither is a failed render. Both go through the
+        spider's own errback, so the error counters the health checks read see a
+        rendered refusal as they see a plain one, and get a render counter too.
         """
         request = getattr(failure, "request", None)
         reason = failure_reason(failure)
         if reason is None:
             return  # a deliberate skip (an article already stored), counted where it was made
         if isinstance(failure.value, HttpError):
-            status = failure.value.response.status
-            self._count(f"render/http_status/{status}")
-            self.logger.info("Ignoring rendered response %s: HTTP status %s", request, status)
+            self._count(f"render/http_status/{failure.value.response.status}")
+            self.request_failed(failure)
             return
         # HttpError is an IgnoreRequest too: it is handled above.
         if isinstance(failure.value, IgnoreRequest):
-            # Refused before any browser ran (robots.txt, offsite, too large): not a render failure.
             self._count(f"render/ignored/{reason}")
-            self.logger.info("Not rendering %s: %s", request, reason)
+            self.request_failed(failure)
             return
+        kind = request.meta.get("aggregator_kind", "page") if request is not None else "page"
+        self._count(f"spider/failed/{kind}/{reason}")
         self._count("render/failed")
         self.logger.error("Rendering failed for %s: %r", request, failure.value)

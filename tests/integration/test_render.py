@@ -154,8 +154,34 @@ def test_a_render_that_times_out_is_retried_then_counted(
     )
     assert rows == {}
     assert result.stats["aggregator/render/failed"] == 1
+    assert result.stats["aggregator/spider/failed/listing/TimeoutError"] == 1
     assert result.stats["retry/count"] == 1
     assert result.stats["playwright/page_count"] == result.stats["playwright/page_count/closed"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("render_js", ["true", '"all"'])
+def test_a_site_refusing_articles_fails_the_error_rate_check_rendered_or_not(
+    chromium: Path, tmp_path: Path, render_js: str
+) -> None:
+    blocked = NewsSite(FROZEN_NOW, articles=8)
+    add_js_listing(blocked, blocked.articles[LISTED])
+    refused = blocked.articles[:2]
+    for article in refused:
+        blocked.add_page(article.path, Response(403, b"<html><body>Forbidden</body></html>"))
+    with SiteServer(blocked) as running:
+        result, rows = crawl(tmp_path, f"{running.url}/js/news/", render_js, healthy=False)
+    assert sorted(rows) == sorted(a.title for a in blocked.articles[2:6]), result.log[-3000:]
+    stats = result.stats
+    # Rendered or not, a refusal reaches the counters the error_rate check reads.
+    assert stats["httperror/response_ignored_status_count/403"] == len(refused)
+    assert stats["httperror/response_ignored_count"] == len(refused)
+    assert stats["aggregator/spider/failed/article/http_403"] == len(refused)
+    assert stats["aggregator/checks/failed"] == 1
+    assert stats["aggregator/checks/failed/error_rate"] == 1
+    if render_js == '"all"':
+        assert stats["aggregator/render/http_status/403"] == len(refused)
+        assert "aggregator/render/failed" not in stats
 
 
 def test_a_missing_browser_is_counted_not_silent(server: SiteServer, tmp_path: Path) -> None:

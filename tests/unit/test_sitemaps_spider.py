@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
@@ -134,4 +135,25 @@ def test_a_rendered_http_error_is_not_a_failed_render() -> None:
     timeout = Failure(TimeoutError("page.goto: Timeout 1000ms exceeded"))
     timeout.request = request  # type: ignore[attr-defined]
     news.render_failed(timeout)
-    assert stats(news) == {"aggregator/render/http_status/404": 1, "aggregator/render/failed": 1}
+    assert stats(news) == {
+        "aggregator/render/http_status/404": 1,
+        "aggregator/render/failed": 1,
+        # Counted like the spider's own errback counts them, so the health checks see them.
+        "aggregator/spider/failed/page/http_404": 1,
+        "aggregator/spider/failed/page/TimeoutError": 1,
+    }
+    assert news.crawler.stats is not None
+    assert news.crawler.stats.get_value("httperror/response_ignored_status_count/404") == 1
+    assert news.crawler.stats.get_value("httperror/response_ignored_count") == 1
+
+
+def test_a_render_refused_before_the_browser_is_counted_as_a_spider_failure() -> None:
+    news = spider()
+    request = Request(f"{SITE}/private/", meta={"aggregator_kind": "article"})
+    refused = Failure(IgnoreRequest("Forbidden by robots.txt"))
+    refused.request = request  # type: ignore[attr-defined]
+    news.render_failed(refused)
+    assert stats(news) == {
+        "aggregator/render/ignored/robots_txt": 1,
+        "aggregator/spider/failed/article/robots_txt": 1,
+    }
