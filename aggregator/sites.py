@@ -4,6 +4,8 @@ A site file is data an operator edits, so every mistake must come back as one
 sentence naming the file and the key (`SiteConfigError`), never a traceback.
 The same keys arrive as strings from `scrapy crawl news -a key=value`, so one
 coercion path serves both (lists comma-separated, booleans as true/false).
+Site `[selectors]` are compiled here, as the extractor will run them, so a
+typo fails the load instead of logging a warning on every page.
 
 Settings read by callers: `AGGREGATOR_SITES_DIR` (where the TOML files live).
 """
@@ -19,11 +21,16 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lxml import etree, html
+
 from aggregator.extensions.rules import CheckConfigError, validate_overrides
+from aggregator.extract.selectors import ALIASES, to_xpath
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 RENDER_JS_VALUES = (False, True, "all")
+#: Listing-page selector keys, read as written by aggregator/extract/listing.py.
+LISTING_SELECTOR_KEYS = ("links", "listing_links", "next_page")
 
 
 class SiteConfigError(ValueError):
@@ -143,6 +150,43 @@ def _checks(source: str, value: Any) -> Mapping[str, Any]:
         raise _fail(source, f"checks.{exc.key}", exc.problem) from None
 
 
+def _selectors(source: str, value: Any) -> Mapping[str, str]:
+    # A broken selector would only log a warning per page in the extraction worker
+    # and surface as a misleading "layout change?" check failure: refuse it at load.
+    table = _mapping(source, "selectors", value)
+    empty = html.fromstring("<html><body></body></html>")
+    for key, selector in table.items():
+        name = f"selectors.{key}"
+        # Article keys are matched as the extractor matches them (trimmed, any case).
+        if key not in LISTING_SELECTOR_KEYS and key.strip().lower() not in ALIASES:
+            known = ", ".join(sorted({*ALIASES, *LISTING_SELECTOR_KEYS}))
+            raise _fail(source, name, f"unknown selector key; known keys: {known}")
+        if not isinstance(selector, str):
+            raise _fail(source, name, f"expected a CSS or XPath selector string, got {selector!r}")
+        if not selector.strip():
+            raise _fail(source, name, "empty selector")
+        problem = _selector_problem(selector, empty)
+        if problem:
+            raise _fail(source, name, problem)
+    return table
+
+
+def _selector_problem(selector: str, root: Any) -> str | None:
+    """Why `selector` cannot run, converted as the extractor converts it; None when it can."""
+    try:
+        xpath = to_xpath(selector)
+    # cssselect's errors are SyntaxError (bad syntax) or RuntimeError (an unknown pseudo-element).
+    except (SyntaxError, RuntimeError, ValueError) as exc:
+        return f"{selector!r} is not a valid CSS selector: {exc}"
+    try:
+        # Compiled and run once on an empty page: syntax errors show; an unknown function
+        # inside a predicate that never runs there is still only caught per page.
+        etree.XPath(xpath)(root)
+    except etree.XPathError as exc:
+        return f"{selector!r} is not a valid XPath expression: {exc}"
+    return None
+
+
 def _timezone(source: str, value: Any) -> str:
     try:
         if not isinstance(value, str):
@@ -205,7 +249,7 @@ def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>"
         feeds=lists.get("feeds", ()),
         sitemaps=lists.get("sitemaps", ()),
         max_pages=max_pages,
-        selectors=_mapping(source, "selectors", raw.get("selectors", {})),
+        selectors=_selectors(source, raw.get("selectors", {})),
         checks=_checks(source, raw.get("checks", {})),
         source=source,
     )

@@ -97,3 +97,63 @@ def test_load_sites_reads_every_file_by_name(tmp_path: Path) -> None:
     write(tmp_path, "two", 'start_urls = ["https://two.example/"]')
     assert sorted(load_sites(tmp_path)) == ["one", "two"]
     assert load_sites(tmp_path / "missing") == {}
+
+
+# --- [selectors]: checked when the file is loaded, not at the first page --------------
+SELECTORS = 'start_urls = ["https://a.example/"]\n[selectors]\n'
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "problem"),
+    [
+        ('boddy = "div.a"', "selectors.boddy", "unknown selector key"),
+        ('title = "h1["', "selectors.title", "not a valid CSS selector"),
+        ('title = "h1::nosuch"', "selectors.title", "not a valid CSS selector"),
+        ("body = 5", "selectors.body", "expected a CSS or XPath selector string"),
+        ('body = ""', "selectors.body", "empty"),
+        ("authors = \"//span[@class='writer'\"", "selectors.authors", "not a valid XPath"),
+        ('next_page = "(//a"', "selectors.next_page", "not a valid XPath"),
+        ('links = "div.card >"', "selectors.links", "not a valid CSS selector"),
+        ('Links = "div.card a"', "selectors.Links", "unknown selector key"),
+    ],
+)
+def test_each_broken_selector_names_its_key(
+    tmp_path: Path, table: str, key: str, problem: str
+) -> None:
+    path = write(tmp_path, "broken", SELECTORS + table)
+    with pytest.raises(SiteConfigError) as caught:
+        load_site_file(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: key '{key}': ")
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_the_first_broken_selector_of_several_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, "broken", SELECTORS + 'boddy = "div.a"\ntitle = "h1["\nbody = 5\n')
+    with pytest.raises(SiteConfigError, match=r"key 'selectors\.boddy'"):
+        load_site_file(path)
+
+
+def test_every_documented_selector_key_and_form_loads(tmp_path: Path) -> None:
+    table = {
+        "title": "h2.headline::text",
+        "headline": "h1",
+        "body": "div.article-copy",
+        "summary": "p.dek",
+        "authors": "//span[@class='writer']/text()",
+        "author": "a[rel=author]",
+        "published": "span.when::attr(data-ts)",
+        "date": "time::attr(datetime)",
+        "modified": "(//time)[2]/@datetime",
+        "category": "nav.crumbs a:nth-child(2)",
+        "tags": "ul.topics a",
+        "image_url": "meta[property='og:image']::attr(content)",
+        "language": "./html/@lang",
+        "canonical_url": "link[rel=canonical]::attr(href)",
+        "links": "div.card h3 a",
+        "next_page": "//div[@class='pager']/a/@href",
+    }
+    text = SELECTORS + "".join(f'{key} = """{value}"""\n' for key, value in table.items())
+    site = load_site_file(write(tmp_path, "good", text))
+    assert site.selectors == table
