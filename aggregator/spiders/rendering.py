@@ -15,7 +15,9 @@ Settings: `AGGREGATOR_RENDER_WAIT_UNTIL`, `AGGREGATOR_RENDER_TIMEOUT`,
 `AGGREGATOR_RENDER_MEMORY_EVERY`, and the `PLAYWRIGHT_*` block of settings.py.
 Stats: `aggregator/render/pages`, `aggregator/render/failed`,
 `aggregator/render/browser_rss_bytes` and `…/browser_pss_bytes` (largest
-summed RSS and PSS of the browser's processes seen), `…/browser_processes`.
+summed RSS and PSS of the browser's processes seen: the playwright driver,
+Chromium and their descendants, not the extraction workers),
+`…/browser_processes`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 PLAYWRIGHT_ERRORS = ("playwright.async_api.Error",)
 #: Resource types a news listing never needs to build its links.
 ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
+#: Words in the program of the playwright driver (`.../playwright/driver/node`) or a
+#: browser it starts (`/usr/lib/chromium/chromium`, Chrome), lower case.
+BROWSER_WORDS = (b"playwright", b"chromium", b"chrome")
 _PREFIX = "aggregator/render"
 
 
@@ -102,21 +107,44 @@ def _memory(pid: int) -> tuple[int, int]:
     return values["Rss:"], values["Pss:"]
 
 
-def browser_memory(root: int | None = None) -> tuple[int, int, int]:
-    """(summed RSS, summed PSS, process count) of every descendant of `root` (default: us).
+def _is_browser(pid: int) -> bool:
+    """Whether `pid` is the playwright driver or a browser: its program names one.
 
-    The playwright driver and Chromium's processes are all children of this
-    process. Summed RSS counts pages that Chromium's processes share once per
-    process (an upper bound); summed PSS counts them once in all.
+    Only the program (argv[0], and argv[1] for node's script) is read: the
+    forkserver of the extraction workers carries sys.path on its command line,
+    which may name anything.
     """
-    parents = _parents()
-    seen: set[int] = set()
-    frontier = {os.getpid() if root is None else root}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - seen
-        seen |= frontier
-    memory = [_memory(pid) for pid in seen]
-    return sum(m[0] for m in memory), sum(m[1] for m in memory), len(seen)
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:2]
+    except OSError:
+        return False
+    program = b" ".join(argv).lower()
+    return any(word in program for word in BROWSER_WORDS)
+
+
+def browser_memory(root: int | None = None) -> tuple[int, int, int]:
+    """(summed RSS, summed PSS, process count) of the browser's processes below `root`.
+
+    The browser is every process below `root` (default: us) whose program is
+    the playwright driver or Chromium, with all of its descendants (Chromium's
+    zygotes, renderers, GPU and utility processes). The extraction workers and
+    their forkserver are children of this process too, and are not counted.
+    Summed RSS counts pages that Chromium's processes share once per process
+    (an upper bound); summed PSS counts them once in all.
+    """
+    children: dict[int, list[int]] = {}
+    for pid, parent in _parents().items():
+        children.setdefault(parent, []).append(pid)
+    counted: set[int] = set()
+    pending = [(pid, False) for pid in children.get(os.getpid() if root is None else root, [])]
+    while pending:
+        pid, in_browser = pending.pop()
+        in_browser = in_browser or _is_browser(pid)
+        if in_browser:
+            counted.add(pid)
+        pending.extend((child, in_browser) for child in children.get(pid, []))
+    memory = [_memory(pid) for pid in counted]
+    return sum(m[0] for m in memory), sum(m[1] for m in memory), len(counted)
 
 
 class RenderMonitor:

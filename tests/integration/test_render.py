@@ -8,9 +8,13 @@ Crawls exit 0 even when no browser could start, so these tests count items.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from aggregator.demo.discovery import add_js_listing, js_listing_html
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite, Response
 from aggregator.extract import extract_listing_html
+from aggregator.spiders import rendering
 from aggregator.store.models import Article
 from tests.support import FROZEN_NOW, CrawlResult, run_scrapy
 
@@ -182,6 +187,52 @@ def test_a_site_refusing_articles_fails_the_error_rate_check_rendered_or_not(
     if render_js == '"all"':
         assert stats["aggregator/render/http_status/403"] == len(refused)
         assert "aggregator/render/failed" not in stats
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = rendering._parents()
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _fake_driver() -> tuple[subprocess.Popen[bytes], set[int]]:
+    """A stand-in for the playwright driver (argv[0] names it, as the real one's does)
+    with a child of its own, as Chromium is; returns it and its processes."""
+    driver = subprocess.Popen(
+        ["bash", "-c", "sleep 61 & exec -a /opt/playwright/driver/node sleep 60"]
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        argv = Path(f"/proc/{driver.pid}/cmdline").read_bytes().split(b"\0")
+        if argv[0].endswith(b"/node") and _descendants(driver.pid):
+            break
+        time.sleep(0.05)
+    return driver, {driver.pid, *_descendants(driver.pid)}
+
+
+def test_browser_memory_counts_the_browser_tree_not_the_extraction_workers() -> None:
+    # Extraction workers as the crawl starts them (forkserver), beside the browser.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        assert sum(pool.map(abs, [-1, -2])) == 3  # workers and forkserver are running
+        driver, browser = _fake_driver()
+        try:
+            others = _descendants(os.getpid()) - browser
+            rss, pss, processes = rendering.browser_memory()
+            everyone = sum(rendering._memory(pid)[0] for pid in browser | others)
+        finally:
+            for pid in browser:
+                os.kill(pid, signal.SIGKILL)
+            driver.wait()
+    assert len(browser) == 2
+    assert len(others) >= 3, "the forkserver and two workers ran beside the browser"
+    assert processes == len(browser)
+    assert 0 < rss < everyone
+    assert pss > 0
 
 
 def test_a_missing_browser_is_counted_not_silent(server: SiteServer, tmp_path: Path) -> None:
