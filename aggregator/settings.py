@@ -191,6 +191,10 @@ AGGREGATOR_ALERT_EMAILS = [
     if address.strip()
 ]
 AGGREGATOR_ALERT_WEBHOOK_URL = os.environ.get("AGGREGATOR_ALERT_WEBHOOK_URL", "")
+# The SMTP login's password (the user is Scrapy's MAIL_USER). Never set Scrapy's
+# MAIL_PASS: Scrapy prints it with the overridden settings at every crawl's start;
+# this setting is not a Scrapy one, so it is never printed. Empty: log in without one.
+AGGREGATOR_ALERT_SMTP_PASSWORD = os.environ.get("AGGREGATOR_ALERT_SMTP_PASSWORD", "")
 # Seconds to wait for the webhook to answer.
 AGGREGATOR_ALERT_TIMEOUT = 10.0
 # Seconds between progress lines (aggregator/extensions/progress.py); 0 switches them off.

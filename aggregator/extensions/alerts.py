@@ -9,9 +9,16 @@ thread so a slow server never blocks other crawls in the same process. A
 failed alert is logged in one line and counted; it never changes the crawl's
 outcome.
 
+The SMTP password comes from `AGGREGATOR_ALERT_SMTP_PASSWORD`, not from
+Scrapy's `MAIL_PASS`: Scrapy prints every overridden setting of its own at
+the start of each crawl, `MAIL_PASS` included, but never a project setting.
+`MAIL_PASS` still works (alerts must not stop when a password is moved late),
+with a warning at every crawl.
+
 Settings: `AGGREGATOR_ALERT_EMAILS`, `AGGREGATOR_ALERT_WEBHOOK_URL`,
-`AGGREGATOR_ALERT_TIMEOUT`, Scrapy's `MAIL_HOST`, `MAIL_PORT`, `MAIL_FROM`,
-`MAIL_USER`, `MAIL_PASS`, `MAIL_TLS`, `MAIL_SSL`.
+`AGGREGATOR_ALERT_TIMEOUT`, `AGGREGATOR_ALERT_SMTP_PASSWORD`, Scrapy's
+`MAIL_HOST`, `MAIL_PORT`, `MAIL_FROM`, `MAIL_USER`, `MAIL_TLS`, `MAIL_SSL`
+(and `MAIL_PASS`, deprecated here).
 Stats: `aggregator/alerts/sent/<channel>`, `aggregator/alerts/failed/<channel>`
 (channel `email` or `webhook`).
 """
@@ -22,7 +29,7 @@ import json
 import logging
 import smtplib
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any, Self
 
@@ -54,19 +61,27 @@ class MailServer:
     port: int = 25
     sender: str = "scrapy@localhost"
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     starttls: bool = False
     ssl: bool = False
     timeout: float = 10.0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, timeout: float) -> Self:
+        password = settings.get("AGGREGATOR_ALERT_SMTP_PASSWORD") or None
+        if settings.get("MAIL_PASS"):
+            logger.warning(
+                "MAIL_PASS is printed in the log with the overridden settings: put the SMTP "
+                "password in the environment variable AGGREGATOR_ALERT_SMTP_PASSWORD instead, "
+                "unset MAIL_PASS, and change the password"
+            )
+            password = password or settings.get("MAIL_PASS")
         return cls(
             host=settings.get("MAIL_HOST") or "localhost",
             port=settings.getint("MAIL_PORT", 25),
             sender=settings.get("MAIL_FROM") or "scrapy@localhost",
             user=settings.get("MAIL_USER"),
-            password=settings.get("MAIL_PASS"),
+            password=password,
             starttls=settings.getbool("MAIL_TLS"),
             ssl=settings.getbool("MAIL_SSL"),
             timeout=timeout,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import socketserver
 import threading
@@ -49,7 +50,7 @@ class Webhook:
 
 
 class _SmtpSession(socketserver.StreamRequestHandler):
-    """Just enough SMTP to accept a message: EHLO, MAIL, RCPT, DATA, QUIT."""
+    """Just enough SMTP to accept a message: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, QUIT."""
 
     server: Mailbox
 
@@ -61,7 +62,14 @@ class _SmtpSession(socketserver.StreamRequestHandler):
         recipients: list[str] = []
         while line := self.rfile.readline():
             verb = line[:4].upper()
-            if verb == b"DATA":
+            if verb == b"EHLO":
+                self.reply("250-127.0.0.1")
+                self.reply("250 AUTH PLAIN")
+            elif verb == b"AUTH":
+                _, user, password = base64.b64decode(line.split()[2]).decode().split("\0")
+                self.server.logins.append((user, password))
+                self.reply("235 accepted")
+            elif verb == b"DATA":
                 self.reply("354 end with <CRLF>.<CRLF>")
                 self.server.receive(recipients, self._data())
                 self.reply("250 queued")
@@ -89,6 +97,7 @@ class Mailbox(socketserver.ThreadingTCPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _SmtpSession)
         self.messages: list[tuple[list[str], Message]] = []
+        self.logins: list[tuple[str, str]] = []
         self.port = self.server_address[1]
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
@@ -152,12 +161,14 @@ def test_mail_server_sends_the_alert(mailbox: Mailbox) -> None:
     assert "- no_articles: 0 articles found, at least 1 expected" in text
 
 
-def crawl_broken_site(tmp_path: Path, alert_settings: dict[str, str]) -> Any:
+def crawl_broken_site(
+    tmp_path: Path, alert_settings: dict[str, str], env: dict[str, str] | None = None
+) -> Any:
     settings = {**operator_settings(tmp_path), **alert_settings}
     with SiteServer(broken_site()) as server:
         urls = (f"{server.url}/category/news/", f"{server.url}/category/empty/")
         write_site(tmp_path, "broken_news", *urls)
-        return run_scrapy(["crawl", "broken_news"], cwd=tmp_path, settings=settings)
+        return run_scrapy(["crawl", "broken_news"], cwd=tmp_path, settings=settings, env=env)
 
 
 def test_a_failed_crawl_alerts_by_webhook_and_email(
