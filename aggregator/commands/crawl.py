@@ -6,8 +6,14 @@ reads the health checks' verdict from the finished crawler (the stats that
 
 - 0: the crawl ran and every health check passed (or checks are off);
 - 1: a health check failed, or the crawl could not start;
-- 2: a usage error (Scrapy's own, e.g. a bad site file);
+- 2: a usage error: an unknown spider, a bad site file, bad `-a` arguments
+  (checked before anything starts, in one line);
 - 75 (EX_TEMPFAIL): refused, another run of the same site holds its lock.
+
+`-a` arguments: the generic `news` spider builds its site from them (keys as
+in a site file); a site spider takes its settings from its file and refuses
+them. Keys starting with `_` belong to the scheduler (Scrapyd's `_job`) and
+are ignored.
 
 `crawl_outcome` is shared with `scrapy crawlall`.
 """
@@ -15,7 +21,9 @@ reads the health checks' verdict from the finished crawler (the stats that
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
+from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
@@ -23,6 +31,8 @@ from scrapy.settings import BaseSettings
 
 from aggregator.extensions.figures import LOCK_REFUSED
 from aggregator.extensions.rules import CHECKS, SETTING_PREFIX, CheckConfigError, resolve_limits
+from aggregator.sites import SiteConfigError
+from aggregator.spiders.news import NewsSpider
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -57,6 +67,26 @@ def check_settings(settings: BaseSettings) -> None:
         raise UsageError(f"setting {name}: {exc.problem}", print_help=False) from None
 
 
+def check_spider_arguments(spidercls: type[Spider], arguments: dict[str, Any]) -> None:
+    """Refuse `-a` arguments a news spider would choke on or ignore, in one line."""
+    if not issubclass(spidercls, NewsSpider):
+        return
+    site = spidercls.site_definition
+    if site is None:
+        try:
+            NewsSpider._site_from_arguments(arguments)
+        except SiteConfigError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        return
+    ignored = sorted(key for key in arguments if not key.startswith("_"))
+    if ignored:
+        raise UsageError(
+            f"-a {ignored[0]}: the site spider {site.name} takes its settings from "
+            f"{site.source}; edit that file, or use `scrapy crawl news -a url=...`",
+            print_help=False,
+        )
+
+
 class Command(ScrapyCrawlCommand):
     def long_desc(self) -> str:
         return (
@@ -70,7 +100,14 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("name one spider: scrapy crawl <spider>")
         assert self.crawler_process is not None and self.settings is not None
         check_settings(self.settings)
-        crawler = self._create_crawler(args[0])
+        try:
+            spidercls = self.crawler_process.spider_loader.load(args[0])
+        except KeyError:
+            raise UsageError(
+                f"unknown spider {args[0]!r}; `scrapy list` names them", print_help=False
+            ) from None
+        check_spider_arguments(spidercls, opts.spargs)
+        crawler = self._create_crawler(spidercls)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         status, _, _ = crawl_outcome(crawler)

@@ -65,7 +65,8 @@ class NewsSpider(DiscoveryMixin, Spider):
 
     @staticmethod
     def _site_from_arguments(arguments: dict[str, Any]) -> Site:
-        raw = dict(arguments)
+        # Keys starting with "_" belong to the scheduler (Scrapyd passes `_job`), not the site.
+        raw = {key: value for key, value in arguments.items() if not key.startswith("_")}
         url = raw.pop("url", None)
         if url:
             raw["start_urls"] = url

@@ -1,0 +1,74 @@
+"""Bad command lines end in one clear line and exit status 2, never in a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aggregator.demo.server import SiteServer
+from tests.integration.test_operations import operator_settings, write_site
+from tests.support import CrawlResult, news_crawl_args, run_scrapy
+
+
+def assert_usage_error(result: CrawlResult, message: str) -> None:
+    assert result.returncode == 2, result.log[-3000:]
+    assert "Traceback" not in result.log and "Task exception" not in result.log
+    errors = [line for line in result.log.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and message in errors[0], result.log[-3000:]
+    assert "Spider opened" not in result.log
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["nosuch"], "unknown spider 'nosuch'; `scrapy list` names them"),
+        (["news"], "scrapy crawl news -a: key 'start_urls': missing"),
+        (
+            ["news", "-a", "url=http://127.0.0.1:9/", "-a", "site=Bad"],
+            "'Bad' must be snake_case",
+        ),
+        (
+            ["news", "-a", "url=http://127.0.0.1:9/", "-a", "max_pages=lots"],
+            "key 'max_pages'",
+        ),
+        (
+            ["news", "-a", "url=http://127.0.0.1:9/", "-a", "colour=blue"],
+            "key 'colour': unknown key",
+        ),
+    ],
+)
+def test_bad_crawl_arguments_are_one_line(
+    arguments: list[str], message: str, tmp_path: Path
+) -> None:
+    result = run_scrapy(["crawl", *arguments], cwd=tmp_path, settings=operator_settings(tmp_path))
+    assert_usage_error(result, message)
+
+
+def test_a_site_spider_refuses_arguments_it_would_ignore(tmp_path: Path) -> None:
+    settings = operator_settings(tmp_path)
+    write_site(tmp_path, "fixture_news", "http://127.0.0.1:9/category/news/")
+    result = run_scrapy(
+        ["crawl", "fixture_news", "-a", "max_pages=1"], cwd=tmp_path, settings=settings
+    )
+    assert_usage_error(
+        result,
+        f"-a max_pages: the site spider fixture_news takes its settings from "
+        f"{tmp_path / 'sites' / 'fixture_news.toml'}",
+    )
+
+
+def test_scrapyd_job_arguments_are_ignored(tmp_path: Path, server: SiteServer) -> None:
+    settings = operator_settings(tmp_path)
+    generic = run_scrapy(
+        [*news_crawl_args(server), "-a", "_job=abc123"], cwd=tmp_path, settings=settings
+    )
+    assert generic.returncode == 0, generic.log[-3000:]
+    assert generic.stats["item_scraped_count"] > 0
+    write_site(tmp_path, "fixture_news", f"{server.url}/category/news/")
+    site = run_scrapy(
+        ["crawl", "fixture_news", "-a", "_job=def456"], cwd=tmp_path, settings=settings
+    )
+    assert site.returncode == 0, site.log[-3000:]
+    found = site.stats.get("item_scraped_count", 0)
+    assert found + site.stats.get("aggregator/incremental/skipped", 0) > 0
