@@ -22,7 +22,10 @@ COMMANDS_MODULE = "aggregator.commands"
 AGGREGATOR_CONTACT_URL = os.environ.get(
     "AGGREGATOR_CONTACT_URL", "https://example.invalid/aggregator"
 )
-USER_AGENT = f"aggregator-news-crawler/0.1 (+{AGGREGATOR_CONTACT_URL})"
+# USER_AGENT is "aggregator-news-crawler/0.1 (+<AGGREGATOR_CONTACT_URL>)", built at crawl
+# time by the add-on below so that `-s AGGREGATOR_CONTACT_URL=...` reaches it. Setting
+# USER_AGENT here, in a spider or with -s replaces it outright (aggregator/addons.py).
+ADDONS = {"aggregator.addons.ContactUserAgent": 0}
 ROBOTSTXT_OBEY = True
 # Keeps CONCURRENT_REQUESTS_PER_DOMAIN on the asyncio reactor (see aggregator/downloader.py).
 DOWNLOADER = "aggregator.downloader.PoliteDownloader"
@@ -110,6 +113,8 @@ AGGREGATOR_SITEMAP_NEWS_ONLY = True
 # Read only when a site has `render_js`: then the spider installs playwright's download
 # handler for that crawler alone (aggregator/spiders/rendering.py). Plain crawls start no browser.
 # `playwright install` cannot download browsers on our machines: use the system Chromium.
+# Becomes PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"] when the handler is installed, unless
+# the launch options name one themselves.
 AGGREGATOR_CHROMIUM_PATH = os.environ.get("AGGREGATOR_CHROMIUM_PATH", "/usr/bin/chromium")
 # When a rendered page counts as loaded: "load", "domcontentloaded" or "networkidle"
 # (for listings that fetch their links after load; costs at least 500 ms a page).
@@ -120,7 +125,6 @@ AGGREGATOR_RENDER_TIMEOUT = 30.0
 AGGREGATOR_RENDER_MEMORY_EVERY = 20
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": AGGREGATOR_CHROMIUM_PATH,
     "headless": True,
     # Chromium's sandbox cannot start as root; the flags after it stop background
     # connections that a closed network refuses (and that leak nothing to anyone).

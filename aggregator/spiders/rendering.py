@@ -11,7 +11,8 @@ page once its HTML is read. Playwright errors are retried like network errors
 (added to `RETRY_EXCEPTIONS`); a render that still fails reaches the spider's
 errback, which counts it.
 
-Settings: `AGGREGATOR_RENDER_WAIT_UNTIL`, `AGGREGATOR_RENDER_TIMEOUT`,
+Settings: `AGGREGATOR_CHROMIUM_PATH` (the launch options' `executable_path`
+unless they name one), `AGGREGATOR_RENDER_WAIT_UNTIL`, `AGGREGATOR_RENDER_TIMEOUT`,
 `AGGREGATOR_RENDER_MEMORY_EVERY`, and the `PLAYWRIGHT_*` block of settings.py.
 Stats: `aggregator/render/pages`, `aggregator/render/failed`,
 `aggregator/render/browser_rss_bytes` and `…/browser_pss_bytes` (largest
@@ -78,6 +79,12 @@ def install_rendering(crawler: Crawler, site: Site) -> None:
     settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
     retry = [*settings.getlist("RETRY_EXCEPTIONS"), *PLAYWRIGHT_ERRORS]
     settings.set("RETRY_EXCEPTIONS", list(dict.fromkeys(retry)), priority="spider")
+    # Read here, not in settings.py, so that `-s AGGREGATOR_CHROMIUM_PATH=...` counts;
+    # launch options that name a browser themselves keep it (same priority: nothing above is lost).
+    launch = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
+    launch.setdefault("executable_path", settings.get("AGGREGATOR_CHROMIUM_PATH"))
+    priority = settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0
+    settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority=priority)
     RenderMonitor.from_crawler(crawler)
 
 

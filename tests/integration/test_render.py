@@ -235,6 +235,35 @@ def test_browser_memory_counts_the_browser_tree_not_the_extraction_workers() -> 
     assert pss > 0
 
 
+def test_the_browser_path_can_be_set_with_s(server: SiteServer, tmp_path: Path) -> None:
+    result, rows = crawl(
+        tmp_path,
+        f"{server.url}/js/news/",
+        "true",
+        healthy=False,
+        RETRY_TIMES="0",
+        AGGREGATOR_CHROMIUM_PATH=str(tmp_path / "no-such-chromium"),
+    )
+    assert rows == {}
+    assert result.stats["aggregator/render/failed"] == 1
+    assert "no-such-chromium" in result.log
+
+
+@pytest.mark.browser
+def test_a_browser_path_set_with_s_beats_the_environment(
+    chromium: Path, server: SiteServer, site: NewsSite, tmp_path: Path
+) -> None:
+    result, rows = crawl(
+        tmp_path,
+        f"{server.url}/js/news/",
+        "true",
+        env={"AGGREGATOR_CHROMIUM_PATH": str(tmp_path / "no-such-chromium")},
+        AGGREGATOR_CHROMIUM_PATH=str(chromium),
+    )
+    assert sorted(rows) == sorted(a.title for a in site.articles[LISTED]), result.log[-3000:]
+    assert result.stats["aggregator/render/pages"] == 1
+
+
 def test_a_missing_browser_is_counted_not_silent(server: SiteServer, tmp_path: Path) -> None:
     result, rows = crawl(
         tmp_path,
