@@ -5,11 +5,19 @@ The spider yields, for each listing page (`meta["aggregator_kind"] =
 This middleware holds back that page's further listing requests until it has
 seen all the article requests, then drops them when the page brings nothing
 new: every article it links to is already stored, or was already linked from
-an earlier listing page of this crawl (a "Recent posts" sidebar repeats the
-newest stories on every page, and those are not stored until their batch is
-written). Listings run newest first, so the pages after such a page are known
-too. Start pages are always fetched (they come from `start()`, not from a
-listing page); a page without article links never stops pagination.
+an earlier page of the same pagination chain in this crawl (a "Recent posts"
+sidebar repeats the newest stories on every page, and those are not stored
+until their batch is written). Listings run newest first, so the pages after
+such a page are known too. Start pages are always fetched (they come from
+`start()`, not from a listing page); a page without article links never stops
+pagination.
+
+A chain is one start URL and the pages that follow it: the spider names it in
+`meta["aggregator_chain"]` (the start URL) on every listing request. Each chain
+has its own memory of linked articles, so a second section whose first page
+repeats the first section's stories still has its own archive read. Listings
+without that meta share one memory. A page's links are remembered whether or
+not it has a next page.
 
 Settings: `AGGREGATOR_INCREMENTAL_ENABLED`, `AGGREGATOR_INCREMENTAL_STOP_PAGINATION`,
 `AGGREGATOR_DATABASE_URL`.
@@ -44,8 +52,8 @@ class StopKnownPaginationMiddleware:
     def __init__(self, stats: StatsCollector, stored: StoredUrls) -> None:
         self.stats = stats
         self.stored = stored
-        # Article URLs linked from the listing pages seen so far in this crawl.
-        self.linked: set[str] = set()
+        # Article URLs linked from the listing pages seen so far, per pagination chain.
+        self.linked: dict[str, set[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -83,23 +91,27 @@ class StopKnownPaginationMiddleware:
         self.stored.find(articles)
         for entry in passed:
             yield entry
-        if held and self.nothing_new(articles):
+        fresh = self.remember(str(response.meta.get("aggregator_chain", "")), articles)
+        if held and articles and self.all_stored(fresh):
             self.stats.inc_value("aggregator/incremental/pagination_stopped")
             logger.info("Every article on %s is stored: pagination stops here", response.url)
             return
         for request in held:
             yield request
 
-    def nothing_new(self, urls: list[str]) -> bool:
-        """True when there are article links and each is stored or was linked before."""
-        fresh = [url for url in urls if url not in self.linked]
-        self.linked.update(urls)
+    def remember(self, chain: str, urls: list[str]) -> list[str]:
+        """Note `urls` as linked in `chain`; return those it had not linked before."""
+        linked = self.linked.setdefault(chain, set())
+        fresh = [url for url in dict.fromkeys(urls) if url not in linked]
+        linked.update(fresh)
+        return fresh
+
+    def all_stored(self, urls: list[str]) -> bool:
+        """True when each of `urls` is stored (trivially so when there are none)."""
         if not urls:
-            return False
-        if not fresh:
             return True
-        found = self.stored.find(fresh)
-        return found is not None and all(url in found for url in fresh)
+        found = self.stored.find(urls)
+        return found is not None and all(url in found for url in urls)
 
     def spider_closed(self) -> None:
         self.stored.close()

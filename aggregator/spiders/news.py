@@ -91,12 +91,15 @@ class NewsSpider(DiscoveryMixin, Spider):
         for url in self.site.start_urls:
             yield self.listing_request(url, depth=1)
 
-    def listing_request(self, url: str, *, depth: int) -> Request:
-        """A request for one listing page, `depth` pages deep in its pagination."""
+    def listing_request(self, url: str, *, depth: int, chain: str | None = None) -> Request:
+        """A request for one listing page, `depth` pages deep in the pagination that
+        started at `chain` (the start URL; default: `url` itself, a start page)."""
         # A rendered request brings its own errback, which counts failed renders apart.
         options = {"errback": self.request_failed, **self.render_kwargs("listing")}
         request = Request(url, callback=self.parse_listing, cb_kwargs={"depth": depth}, **options)
         request.meta["aggregator_kind"] = "listing"  # read by aggregator/middlewares
+        # --- pagination chain (read by aggregator/middlewares/pagination.py) ---
+        request.meta["aggregator_chain"] = chain or url
         return request
 
     def article_request(self, entry: ListingEntry) -> Request:
@@ -161,7 +164,8 @@ class NewsSpider(DiscoveryMixin, Spider):
         for entry in entries:
             yield self.article_request(entry)
         if page.next_page and depth < self.site.max_pages:
-            yield self.listing_request(page.next_page, depth=depth + 1)
+            chain = response.meta.get("aggregator_chain")  # the next page is of the same chain
+            yield self.listing_request(page.next_page, depth=depth + 1, chain=chain)
         yield from self.feeds_from_listing(page.feeds, response)
 
     async def parse_article(

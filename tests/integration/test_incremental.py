@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from aggregator.demo.pages import listing_page
 from aggregator.demo.server import SiteServer
-from aggregator.demo.site import NewsSite
+from aggregator.demo.site import NewsSite, Response
 from tests.support import FROZEN_NOW, CrawlResult, news_crawl_args, run_scrapy
 
 
@@ -97,3 +98,36 @@ def test_new_articles_on_a_known_listing_are_fetched_and_pagination_goes_on(
     assert server.hits[site.listing_path(2)] == 1
     assert server.hits[site.listing_path(3)] == 0
     assert second.stats["aggregator/incremental/pagination_stopped"] == 1
+
+
+def test_each_start_url_keeps_its_own_pagination_memory(
+    server: SiteServer, site: NewsSite, tmp_path: Path
+) -> None:
+    # A second section whose first page shows exactly the stories of the first
+    # section's first page (a "world" front that repeats the home page), and older
+    # stories of its own on page 2. Whichever first page is read second repeats
+    # only links the crawl has seen: its pagination must go on all the same.
+    recent = site.articles[:6]
+    front = listing_page(site.teasers(1), site.now, "/category/world/page/2/", recent)
+    site.add_page("/category/world/", Response(200, front.encode()))
+    own = [(article.path, article) for article in site.articles[5:10]]
+    older = listing_page(own, site.now, None, recent)
+    site.add_page("/category/world/page/2/", Response(200, older.encode()))
+    args = [
+        "crawl", "news",
+        "-a", f"url={server.url}/category/news/,{server.url}/category/world/",
+        "-a", "site=daily",
+        "-a", f"timezone={site.timezone}",
+        "-a", f"max_pages={site.pages}",
+    ]  # fmt: skip
+    result = run_scrapy(
+        args,
+        cwd=tmp_path,
+        settings={"AGGREGATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'news.db'}"},
+    )
+    assert "Traceback" not in result.log, result.log[-3000:]
+
+    assert server.hits["/category/world/"] == 1
+    assert server.hits["/category/world/page/2/"] == 1
+    assert all(server.hits[site.listing_path(page)] == 1 for page in range(1, site.pages + 1))
+    assert "aggregator/incremental/pagination_stopped" not in result.stats
