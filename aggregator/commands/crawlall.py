@@ -34,6 +34,7 @@ from aggregator.commands.crawl import (
     EXIT_LOCKED,
     EXIT_OK,
     check_settings,
+    checked_database_url,
     crawl_outcome,
 )
 from aggregator.commands.runs import format_table
@@ -174,6 +175,7 @@ class Command(ScrapyCommand):
         if concurrency < 1:
             raise UsageError("the concurrency must be 1 or more")
         check_settings(self.settings)
+        checked_database_url(self.settings)
         sites = self._sites(args)
         if not sites:
             print("No enabled sites to crawl (see sites/*.toml)")

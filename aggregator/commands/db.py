@@ -6,6 +6,10 @@ database is at), `check` (exit 1 when the models and the live schema differ),
 database was unreachable or refused them, or because the crawl was killed;
 exit 1 when some are still left).
 
+A database URL that cannot work (not a URL, an unknown kind of database, its
+driver not installed) and an unknown revision are one usage line (exit 2);
+a database that cannot be reached is one `error:` line (exit 1).
+
 Settings: `AGGREGATOR_DATABASE_URL` (or `--database`), `AGGREGATOR_SPOOL_DIR`
 (or `--spool`), `AGGREGATOR_STORE_BATCH_SIZE`, `AGGREGATOR_NEAR_DUPLICATE_THRESHOLD`.
 """
@@ -15,11 +19,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from alembic.util import CommandError
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from aggregator.commands.crawl import checked_database_url
 from aggregator.store.delivery import ReplayReport, replay_spool
 from aggregator.store.repository import DEFAULT_NEAR_THRESHOLD, ArticleRepository
 from aggregator.store.schema import (
@@ -54,7 +60,7 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if not args or args[0] not in ACTIONS:
             raise UsageError(f"name an action: {', '.join(ACTIONS)}")
-        engine = open_engine(opts.database or self.settings["AGGREGATOR_DATABASE_URL"])
+        engine = open_engine(checked_database_url(self.settings, opts.database))
         try:
             if args[0] == "replay":
                 self._replay(engine, Path(opts.spool or self.settings["AGGREGATOR_SPOOL_DIR"]))
@@ -69,8 +75,7 @@ class Command(ScrapyCommand):
     def _run(self, engine: Engine, args: list[str]) -> None:
         action = args[0]
         if action == "upgrade":
-            upgrade(engine, args[1] if len(args) > 1 else "head")
-            print(f"Database at revision {current_revision(engine)}")
+            self._upgrade(engine, args[1] if len(args) > 1 else None)
         elif action == "current":
             print(f"{current_revision(engine) or 'empty'} (code head: {head_revision()})")
         else:
@@ -79,6 +84,18 @@ class Command(ScrapyCommand):
                 print(difference)
             print("Schema matches the models" if not differences else "Schema drift found")
             self.exitcode = 1 if differences else 0
+
+    def _upgrade(self, engine: Engine, revision: str | None) -> None:
+        try:
+            upgrade(engine, revision or "head")
+        except CommandError as exc:
+            if revision is not None:  # the revision named is the problem
+                raise UsageError(f"revision {revision!r}: {exc}", print_help=False) from None
+            # The database is at a revision this code does not know (newer code upgraded it).
+            print(f"error: cannot upgrade: {exc} (code head: {head_revision()})")
+            self.exitcode = 1
+            return
+        print(f"Database at revision {current_revision(engine)}")
 
     def _replay(self, engine: Engine, spool: Path) -> None:
         assert self.settings is not None

@@ -29,6 +29,7 @@ from scrapy.exceptions import UsageError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from aggregator.commands.crawl import checked_database_url
 from aggregator.extensions.figures import RunFigures, figures_from_stats, json_safe
 from aggregator.store.models import CrawlRun
 from aggregator.store.runs import FAILED, CrawlRunRepository
@@ -169,7 +170,7 @@ class Command(ScrapyCommand):
             raise UsageError("name at most one site")
         if opts.n < 1:
             raise UsageError("-n must be 1 or more")
-        url = opts.database or self.settings["AGGREGATOR_DATABASE_URL"]
+        url = checked_database_url(self.settings, opts.database)
         repository = None
         try:
             repository = runs_repository(url)

@@ -18,6 +18,7 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 from sqlalchemy.exc import SQLAlchemyError
 
+from aggregator.commands.crawl import checked_database_url
 from aggregator.commands.runs import format_table, runs_repository, when
 from aggregator.extensions.figures import figures_from_stats, json_safe
 from aggregator.sites import Site
@@ -82,9 +83,10 @@ class Command(ScrapyCommand):
         if not hasattr(loader, "sites"):
             raise UsageError("SPIDER_LOADER_CLASS must be aggregator's SiteSpiderLoader")
         sites: dict[str, Site] = loader.sites()
+        url = checked_database_url(self.settings, opts.database)
         repository = None
         try:
-            repository = runs_repository(opts.database or self.settings["AGGREGATOR_DATABASE_URL"])
+            repository = runs_repository(url)
             last = repository.last_runs(sorted(sites)) if repository else {}
         except SQLAlchemyError as exc:
             print(f"error: the database cannot be read: {exc.__class__.__name__}: {exc}")

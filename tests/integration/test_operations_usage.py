@@ -72,3 +72,44 @@ def test_scrapyd_job_arguments_are_ignored(tmp_path: Path, server: SiteServer) -
     assert site.returncode == 0, site.log[-3000:]
     found = site.stats.get("item_scraped_count", 0)
     assert found + site.stats.get("aggregator/incremental/skipped", 0) > 0
+
+
+BAD_DATABASE_URLS = [
+    # The driver (MySQLdb) is not installed: it raised in three spider_closed handlers.
+    (
+        "mysql://crawler:Sw0rdfish-7c1e@127.0.0.1/news",
+        "the driver for mysql (mysqldb) is not installed",
+    ),
+    ("notaurl", "not a database URL"),
+    ("nosuchdb://127.0.0.1/news", "unknown kind of database 'nosuchdb'"),
+]
+
+
+@pytest.mark.parametrize(("url", "message"), BAD_DATABASE_URLS)
+@pytest.mark.parametrize("command", ["crawl", "crawlall"])
+def test_a_bad_database_url_is_one_line_before_crawling(
+    command: str, url: str, message: str, tmp_path: Path
+) -> None:
+    settings = {**operator_settings(tmp_path), "AGGREGATOR_DATABASE_URL": url}
+    write_site(tmp_path, "fixture_news", "http://127.0.0.1:9/category/news/")
+    arguments = ["crawl", "fixture_news"] if command == "crawl" else ["crawlall"]
+    result = run_scrapy(arguments, cwd=tmp_path, settings=settings)
+    assert_usage_error(result, f"setting AGGREGATOR_DATABASE_URL: {message}")
+    assert "Sw0rdfish-7c1e" not in result.log
+
+
+@pytest.mark.parametrize(("url", "message"), BAD_DATABASE_URLS)
+@pytest.mark.parametrize("command", [["db", "current"], ["db", "replay"], ["runs"], ["sites"]])
+def test_commands_refuse_a_bad_database_url_in_one_line(
+    command: list[str], url: str, message: str, tmp_path: Path
+) -> None:
+    settings = operator_settings(tmp_path)
+    result = run_scrapy([*command, "--database", url], cwd=tmp_path, settings=settings)
+    assert_usage_error(result, f"--database: {message}")
+    assert "Sw0rdfish-7c1e" not in result.log
+
+
+def test_db_upgrade_to_an_unknown_revision_is_one_line(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'news.db'}"
+    result = run_scrapy(["db", "upgrade", "bogus", "--database", database], cwd=tmp_path)
+    assert_usage_error(result, "revision 'bogus'")

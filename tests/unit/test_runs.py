@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from scrapy.settings import Settings
 
 from aggregator.commands.crawl import crawl_outcome
 from aggregator.commands.crawlall import overall_status
@@ -229,9 +230,16 @@ def test_overall_status_of_crawlall() -> None:
 
 
 class FakeCrawler:
-    def __init__(self, stats: dict[str, Any] | None, spider: object | None = object()) -> None:
+    def __init__(
+        self,
+        stats: dict[str, Any] | None,
+        spider: object | None = object(),
+        *,
+        checks: bool = True,
+    ) -> None:
         self.spider = spider
         self.stats = SimpleNamespace(get_stats=lambda: stats or {})
+        self.settings = Settings({"AGGREGATOR_CHECKS_ENABLED": checks})
 
 
 @pytest.mark.parametrize(
@@ -259,3 +267,15 @@ class FakeCrawler:
 )
 def test_crawl_outcome(stats: dict[str, Any], outcome: tuple[int, str, str]) -> None:
     assert crawl_outcome(FakeCrawler(stats)) == outcome  # type: ignore[arg-type]
+
+
+def test_a_crawl_whose_checks_gave_no_verdict_fails() -> None:
+    # What a crawl looks like when HealthChecks.spider_closed raised: no verdict stat.
+    stats = {"finish_reason": "finished", "item_scraped_count": 3}
+    assert crawl_outcome(FakeCrawler(stats)) == (  # type: ignore[arg-type]
+        1,
+        "failed",
+        "the health checks gave no verdict (see the log for the error)",
+    )
+    unchecked = FakeCrawler(stats, checks=False)
+    assert crawl_outcome(unchecked) == (0, "ok", "3 items, 0 new (finished)")  # type: ignore[arg-type]
