@@ -1,10 +1,18 @@
-"""One crawl per site at a time on this host: a file lock taken when the spider opens.
+"""One crawl per site at a time on this host: a file lock taken before the crawl's components open.
 
 A scheduled run that finds the previous run of the same site still going
 stops before fetching anything: it logs one line naming the lock file and
 the process holding it, its finish reason is `already_running`, its
 `crawl_runs` row says `skipped`, and `scrapy crawl` exits with status 75
 (EX_TEMPFAIL: try again later).
+
+The lock is taken when the extension is built, which Scrapy does before it
+builds the engine and its item pipelines. A refused run is then built
+without item pipelines: the store would otherwise check and upgrade the
+schema and replay other crawls' spool files for a crawl that fetches
+nothing (and that could be racing the run holding the lock). The spider is
+closed with the refusal as soon as it opens, the earliest point at which
+Scrapy closes a crawl cleanly (its recorder row and stats are still written).
 
 Why `fcntl.flock` on `<AGGREGATOR_LOCK_DIR>/<site>.lock`: the kernel drops
 the lock when the holder's process ends, however it ends (a crash, SIGKILL,
@@ -31,6 +39,7 @@ from typing import IO, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.conf import closest_scrapy_cfg
 
@@ -94,19 +103,24 @@ class SiteLock:
         self.stats = stats
         self.directory = directory
         self.lock: SiteFileLock | None = None
+        self.refusal: str | None = None
+        """The finish reason of a refused run, or None when this run holds the lock."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("AGGREGATOR_LOCK_ENABLED", True):
             raise NotConfigured("AGGREGATOR_LOCK_ENABLED is off")
-        assert crawler.stats is not None
+        assert crawler.stats is not None and crawler.spider is not None
         extension = cls(crawler.stats, lock_dir(crawler.settings.get("AGGREGATOR_LOCK_DIR")))
+        extension.acquire(site_name(crawler.spider))
+        if extension.refusal is not None:
+            without_pipelines(crawler.settings)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def spider_opened(self, spider: Spider) -> None:
-        site = site_name(spider)
+    def acquire(self, site: str) -> None:
+        """Take the site's lock, or log why not and remember the refusal."""
         lock = SiteFileLock(self.directory / f"{site}.lock")
         try:
             lock.acquire()
@@ -118,13 +132,27 @@ class SiteLock:
                 held,
                 lock.path,
             )
-            raise CloseSpider(REFUSED_REASON) from None
+            self.refusal = REFUSED_REASON
         except OSError as exc:
             logger.error("Not crawling %s: cannot lock %s: %s", site, lock.path, exc)
-            raise CloseSpider(LOCK_FAILED_REASON) from None
-        self.lock = lock
+            self.refusal = LOCK_FAILED_REASON
+        else:
+            self.lock = lock
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.refusal is not None:
+            raise CloseSpider(self.refusal)
 
     def spider_closed(self, spider: Spider) -> None:
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+
+def without_pipelines(settings: BaseSettings) -> None:
+    """Build this crawl with no item pipelines (settings are still open while extensions build)."""
+    if settings.frozen:  # a Scrapy that builds extensions later: the pipelines stay
+        return
+    priority = settings.maxpriority()
+    for name in ("ITEM_PIPELINES", "ITEM_PIPELINES_BASE"):
+        settings.set(name, {}, priority=priority)
