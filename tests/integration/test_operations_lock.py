@@ -42,6 +42,13 @@ def refused_crawl(workdir: Path) -> CrawlResult:
     return result
 
 
+def test_a_refused_run_writes_its_stats_file(tmp_path: Path) -> None:
+    result = refused_crawl(tmp_path)
+    assert result.stats["aggregator/lock/refused"] == 1
+    assert result.stats["finish_reason"] == "already_running"
+    assert result.stats.get("downloader/request_count", 0) == 0
+
+
 def test_a_refused_run_opens_no_pipeline_and_leaves_the_spool_alone(tmp_path: Path) -> None:
     # Articles a killed crawl left behind: the next crawl that runs replays them, not this one.
     leftover = SpoolFile.create(tmp_path / "spool", "fixture_news")

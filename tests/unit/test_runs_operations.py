@@ -1,15 +1,21 @@
-"""The site lock and the progress line, without a crawl."""
+"""The site lock, the progress line and the stats file, without a crawl."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from scrapy import signals
+from scrapy.settings import Settings
+from scrapy.signalmanager import SignalManager
 
 from aggregator.extensions.lock import LockHeld, SiteFileLock, lock_dir
 from aggregator.extensions.progress import CrawlProgress
+from aggregator.extensions.stats_file import StatsFile
 
 
 def test_a_held_lock_refuses_a_second_holder_and_names_the_first(tmp_path: Path) -> None:
@@ -66,3 +72,38 @@ def test_progress_rates_are_per_minute_over_the_interval() -> None:
     assert progress.progress_line().startswith(
         "Progress of el_diario: 55 pages (30/min), 10 items (0/min)"
     )
+
+
+@pytest.mark.parametrize("engine_starts", [True, False])
+def test_the_stats_file_is_written_once_whether_or_not_the_engine_started(
+    engine_starts: bool, tmp_path: Path
+) -> None:
+    """A crawl refused while opening never starts its engine, so no engine_stopped comes."""
+    stats: dict[str, Any] = {"aggregator/lock/refused": 1}
+    crawler = SimpleNamespace(
+        settings=Settings({"AGGREGATOR_STATS_FILE": str(tmp_path / "{spider}.json")}),
+        signals=SignalManager(),
+        stats=SimpleNamespace(get_stats=lambda: stats),
+        spider=SimpleNamespace(name="el_diario"),
+    )
+    extension = StatsFile.from_crawler(crawler)  # type: ignore[arg-type]
+    writes: list[int] = []
+    write = extension.write
+
+    def counted_write() -> None:
+        writes.append(1)
+        write()
+
+    extension.write = counted_write  # type: ignore[method-assign]
+    crawler.signals.send_catch_log(signals.spider_opened, spider=crawler.spider)
+    if engine_starts:
+        crawler.signals.send_catch_log(signals.engine_started)
+    stats["finish_reason"] = "already_running"
+    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="x")
+    if engine_starts:
+        assert writes == []
+        stats["log_count/INFO"] = 9  # counted after the spider closed
+        crawler.signals.send_catch_log(signals.engine_stopped)
+    assert writes == [1]
+    written = json.loads((tmp_path / "el_diario.json").read_text())
+    assert written == stats
