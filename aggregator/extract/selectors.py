@@ -46,7 +46,8 @@ def select(root: HtmlElement, selector: str) -> list[Any]:
     """Matches of a CSS or XPath selector; empty (and a warning) when it is invalid."""
     try:
         result = root.xpath(to_xpath(selector))
-    except (etree.XPathError, ValueError, TypeError, SyntaxError) as exc:
+    # cssselect's ExpressionError (an unknown pseudo-element such as `a::foo`) is a RuntimeError.
+    except (etree.XPathError, ValueError, TypeError, SyntaxError, RuntimeError) as exc:
         logger.warning("invalid selector %r: %s", selector, exc)
         return []
     return result if isinstance(result, list) else [result]

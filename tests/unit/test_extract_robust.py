@@ -153,3 +153,11 @@ def test_forty_thousand_teasers_stay_linear() -> None:
     assert extract_article_html(html, URL) is None
     assert len(extract_listing_html(html, URL).entries) == 20_000
     assert time.perf_counter() - started < 30
+
+
+def test_an_unknown_css_pseudo_element_in_a_selector_is_a_warning_not_a_crash() -> None:
+    html = "<html><body><article><h1>Title</h1><p>" + "Text. " * 80 + "</p></article></body></html>"
+    item = extract_article_html(
+        html, "https://a.example/2024/07/05/story/", selectors={"title": "h1::foo"}
+    )
+    assert item is not None and item.title == "Title"
