@@ -145,13 +145,24 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Crawl every enabled site (or the named ones) with bounded concurrency"
 
+    # No help line may end in ":": Scrapy's help formatter makes such a line a heading.
+    def long_desc(self) -> str:
+        return (
+            "Crawl every enabled site in sites/ (or the sites named, enabled or not) in one "
+            "process, --concurrency at a time. Sites whose allowed_domains share a host never "
+            "crawl at the same time, so the per-domain limit holds. One line per site at the "
+            "end. Exit status 0 all ok, 1 any site failed, 75 any site refused by its lock "
+            "(and none failed), 2 usage error."
+        )
+
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument(
             "--concurrency",
             type=int,
             default=None,
-            help="sites crawled at once (default: AGGREGATOR_CRAWLALL_CONCURRENCY)",
+            metavar="N",
+            help="sites crawled at once, 1 or more (default from AGGREGATOR_CRAWLALL_CONCURRENCY)",
         )
 
     def _sites(self, args: list[str]) -> dict[str, Site]:
@@ -169,11 +180,22 @@ class Command(ScrapyCommand):
             return {name: sites[name] for name in dict.fromkeys(args)}
         return {name: sites[name] for name in sorted(sites) if sites[name].enabled}
 
+    def _concurrency(self, option: int | None) -> int:
+        assert self.settings is not None
+        if option is not None:
+            if option < 1:
+                raise UsageError("--concurrency must be 1 or more", print_help=False)
+            return option
+        setting = self.settings.getint("AGGREGATOR_CRAWLALL_CONCURRENCY", 2)
+        if setting < 1:
+            raise UsageError(
+                "setting AGGREGATOR_CRAWLALL_CONCURRENCY must be 1 or more", print_help=False
+            )
+        return setting
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None and self.crawler_process is not None
-        concurrency = opts.concurrency or self.settings.getint("AGGREGATOR_CRAWLALL_CONCURRENCY", 2)
-        if concurrency < 1:
-            raise UsageError("the concurrency must be 1 or more")
+        concurrency = self._concurrency(opts.concurrency)
         check_settings(self.settings)
         checked_database_url(self.settings)
         sites = self._sites(args)

@@ -3,8 +3,15 @@
 Actions: `upgrade [REVISION]` (default head), `current` (the revision the
 database is at), `check` (exit 1 when the models and the live schema differ),
 `replay` (store the articles that crawls left in the spool because the
-database was unreachable or refused them, or because the crawl was killed;
-exit 1 when some are still left).
+database was unreachable or refused them, or because the crawl was killed).
+
+`replay` exits 1 when the database became unavailable or refused articles:
+those stay spooled for the next replay. Two things it leaves do not make it
+fail, and it says so: spool files held by running crawls (each crawl stores
+its own, or leaves it to the next replay if it dies), and unreadable lines
+(a crawl killed in the middle of a write tears its last one), which are
+moved to `rejected-*` files that no replay reads; their articles never
+reached the database, so the crawl fetches them again while they are listed.
 
 A database URL that cannot work (not a URL, an unknown kind of database, its
 driver not installed) and an unknown revision are one usage line (exit 2);
@@ -51,10 +58,27 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Create, upgrade or check the database schema; replay spooled articles"
 
+    # No help line may end in ":": Scrapy's help formatter makes such a line a heading.
+    def long_desc(self) -> str:
+        return (
+            "upgrade [REVISION] migrates the schema (default head); current shows its "
+            "revision; check exits 1 when the live schema differs from the models; replay "
+            "stores the articles crawls left in the spool (database down or refusing them, "
+            "crawl killed). Exit status 0 when every article that could be replayed was "
+            "stored. Files held by running crawls are skipped (each crawl stores its own), "
+            "and unreadable lines (torn by a killed crawl) go to rejected-* files that no "
+            "replay reads; neither changes the exit status. Exit 1 when the database was "
+            "unavailable or refused articles (they stay for the next replay), 2 usage error."
+        )
+
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--database", help="SQLAlchemy URL (default: AGGREGATOR_DATABASE_URL)")
-        parser.add_argument("--spool", help="spool directory (default: AGGREGATOR_SPOOL_DIR)")
+        parser.add_argument(
+            "--database", metavar="URL", help="SQLAlchemy URL (default AGGREGATOR_DATABASE_URL)"
+        )
+        parser.add_argument(
+            "--spool", metavar="DIR", help="spool directory (default AGGREGATOR_SPOOL_DIR)"
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -121,11 +145,21 @@ def replay_lines(report: ReplayReport, spool: Path) -> list[str]:
     if outcomes:
         lines.append(f"  {outcomes}")
     if report.busy:
-        lines.append(f"  {report.busy} files skipped: a running crawl is writing them")
+        lines.append(
+            f"  {report.busy} files skipped: held by a running crawl, which stores them itself"
+            " (if it dies, the next replay does)"
+        )
     if report.rejected_lines:
-        lines.append(f"  {report.rejected_lines} unreadable lines moved to rejected-* files")
+        lines.append(
+            f"  {report.rejected_lines} unreadable lines (torn by a killed crawl, or damaged)"
+            f" moved to rejected-* files in {spool}: never replayed; their articles are"
+            " fetched again while still listed"
+        )
     if report.refused:
-        lines.append(f"  {report.refused} articles refused by the database stay in the spool")
+        lines.append(
+            f"  {report.refused} articles refused by the database stay in the spool"
+            " (see the log for why); the next replay tries them again"
+        )
     if report.error:
         lines.append(f"error: stopped, the database is unavailable: {report.error}")
     return lines

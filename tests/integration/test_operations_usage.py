@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from aggregator.demo.server import SiteServer
+from aggregator.store.spool import SpoolFile
 from tests.integration.test_operations import operator_settings, write_site
 from tests.support import CrawlResult, news_crawl_args, run_scrapy
+from tests.unit.test_store_spool import article
 
 
 def assert_usage_error(result: CrawlResult, message: str) -> None:
@@ -113,3 +115,54 @@ def test_db_upgrade_to_an_unknown_revision_is_one_line(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'news.db'}"
     result = run_scrapy(["db", "upgrade", "bogus", "--database", database], cwd=tmp_path)
     assert_usage_error(result, "revision 'bogus'")
+
+
+@pytest.mark.parametrize("command", ["crawl", "crawlall", "db", "runs", "sites"])
+def test_help_has_only_its_own_headings(command: str, tmp_path: Path) -> None:
+    """Scrapy turns any help line ending in ':' into a heading; a wrapped one breaks the page."""
+    result = run_scrapy([command, "-h"], cwd=tmp_path)
+    assert result.returncode == 0, result.log[-3000:]
+    lines = [line.strip() for line in result.log.splitlines()]
+    rules = ({"="}, {"-"})
+    headings = [lines[i - 1] for i in range(1, len(lines)) if set(lines[i]) in rules]
+    assert headings == ["Usage", "Options", "Global Options"], result.log
+
+
+def test_crawlall_help_and_concurrency(tmp_path: Path) -> None:
+    shown = run_scrapy(["crawlall", "-h"], cwd=tmp_path).log
+    assert "default from" in shown and "AGGREGATOR_CRAWLALL_CONCURRENCY" in shown
+    assert "never crawl at the same time" in " ".join(shown.split())
+    settings = operator_settings(tmp_path)
+    zero = run_scrapy(["crawlall", "--concurrency", "0"], cwd=tmp_path, settings=settings)
+    assert_usage_error(zero, "--concurrency must be 1 or more")
+    settings["AGGREGATOR_CRAWLALL_CONCURRENCY"] = "0"
+    setting = run_scrapy(["crawlall"], cwd=tmp_path, settings=settings)
+    assert_usage_error(setting, "setting AGGREGATOR_CRAWLALL_CONCURRENCY must be 1 or more")
+
+
+def test_db_replay_says_what_it_left_and_why(tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    killed = SpoolFile.create(spool, "killed_crawl")
+    killed.append(article(1))
+    killed.close()
+    with killed.path.open("ab") as torn:  # what a kill in the middle of a write leaves
+        torn.write(b'{"format":1,"item":{"url":"https://exa')
+    running = SpoolFile.create(spool, "running_crawl")  # held, as a running crawl holds it
+    running.append(article(2))
+    database = f"sqlite:///{tmp_path / 'news.db'}"
+    try:
+        result = run_scrapy(
+            ["db", "replay", "--database", database, "--spool", str(spool)], cwd=tmp_path
+        )
+    finally:
+        running.close()
+    # Neither is for the operator to act on: exit 0, and the output says why.
+    assert result.returncode == 0, result.log[-3000:]
+    output = " ".join(result.log.split())
+    assert f"Replayed 1 articles from 1 spool files in {spool}" in output
+    assert "1 files skipped: held by a running crawl, which stores them itself" in output
+    assert "1 unreadable lines (torn by a killed crawl, or damaged) moved to rejected-" in output
+    assert "never replayed; their articles are fetched again while still listed" in output
+    shown = " ".join(run_scrapy(["db", "-h"], cwd=tmp_path).log.split())
+    assert "Exit status 0 when every article that could be replayed was stored" in shown
+    assert "Files held by running crawls are skipped" in shown and "rejected-" in shown
