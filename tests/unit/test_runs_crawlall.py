@@ -1,10 +1,10 @@
-"""`scrapy crawlall`: which sites may crawl at the same time, and the overall exit status."""
+"""`scrapy crawlall`: which sites may crawl at the same time."""
 
 from __future__ import annotations
 
 import pytest
 
-from aggregator.commands.crawlall import overall_status, shared_host
+from aggregator.commands.crawlall import shared_host
 
 
 @pytest.mark.parametrize(
@@ -29,10 +29,3 @@ def test_sites_share_a_host_when_equal_or_one_is_a_subdomain(
 ) -> None:
     assert shared_host(one, other) == shared
     assert shared_host(other, one) == shared
-
-
-def test_the_worst_site_decides_the_exit_status() -> None:
-    assert overall_status([0, 0]) == 0
-    assert overall_status([0, 75]) == 75
-    assert overall_status([75, 1, 0]) == 1
-    assert overall_status([0, 2]) == 1
