@@ -199,7 +199,7 @@ AGGREGATOR_ALERT_WEBHOOK_URL = os.environ.get("AGGREGATOR_ALERT_WEBHOOK_URL", ""
 # MAIL_PASS: Scrapy prints it with the overridden settings at every crawl's start;
 # this setting is not a Scrapy one, so it is never printed. Empty: log in without one.
 AGGREGATOR_ALERT_SMTP_PASSWORD = os.environ.get("AGGREGATOR_ALERT_SMTP_PASSWORD", "")
-# Seconds to wait for the webhook to answer.
+# Seconds to wait for the webhook or the mail server to answer.
 AGGREGATOR_ALERT_TIMEOUT = 10.0
 # Seconds between progress lines (aggregator/extensions/progress.py); 0 switches them off.
 AGGREGATOR_PROGRESS_INTERVAL = 60.0
