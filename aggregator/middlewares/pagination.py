@@ -38,12 +38,13 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from aggregator.middlewares.stored import StoredUrls
+from aggregator.spiders.requests import ARTICLE, CHAIN, KIND, LISTING
 
 logger = logging.getLogger(__name__)
 
 
 def _kind(entry: Any) -> str | None:
-    return entry.meta.get("aggregator_kind") if isinstance(entry, Request) else None
+    return entry.meta.get(KIND) if isinstance(entry, Request) else None
 
 
 class StopKnownPaginationMiddleware:
@@ -71,7 +72,7 @@ class StopKnownPaginationMiddleware:
     async def process_spider_output(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        if response.meta.get("aggregator_kind") != "listing":
+        if response.meta.get(KIND) != LISTING:
             async for entry in result:
                 yield entry
             return
@@ -80,10 +81,10 @@ class StopKnownPaginationMiddleware:
         passed: list[Any] = []
         async for entry in result:
             kind = _kind(entry)
-            if kind == "listing":
+            if kind == LISTING:
                 held.append(entry)
                 continue
-            if kind == "article":
+            if kind == ARTICLE:
                 articles.append(entry.url)
             passed.append(entry)
         # One query for the whole page, before its article requests reach the
@@ -91,7 +92,7 @@ class StopKnownPaginationMiddleware:
         self.stored.find(articles)
         for entry in passed:
             yield entry
-        fresh = self.remember(str(response.meta.get("aggregator_chain", "")), articles)
+        fresh = self.remember(str(response.meta.get(CHAIN, "")), articles)
         if held and articles and self.all_stored(fresh):
             self.stats.inc_value("aggregator/incremental/pagination_stopped")
             logger.info("Every article on %s is stored: pagination stops here", response.url)
