@@ -36,7 +36,7 @@ from aggregator.spiders.discovery import Discovery
 from aggregator.spiders.extraction import ArticleExtractor, default_workers
 from aggregator.spiders.failures import RequestFailures
 from aggregator.spiders.rendering import install_rendering
-from aggregator.spiders.requests import CHAIN, RequestBuilder, count_invalid
+from aggregator.spiders.requests import CHAIN, NEXT_PAGE, RequestBuilder, count_invalid
 from aggregator.urls import registered_host
 
 
@@ -118,6 +118,8 @@ class NewsSpider(Spider):
         page = extract_listing(response, self.site.selectors)
         for reason, count in page.invalid_links.items():
             count_invalid(self.crawler, reason, count)
+        # Whether this page ends its chain's walk, and why, is the pagination middleware's.
+        response.meta[NEXT_PAGE] = page.next_page
         if not page.entries:
             self._inc("listing_without_links")
             self.logger.warning("Listing page %s has no article links", response.url)

@@ -38,6 +38,9 @@ ARTICLE = "article"
 CHAIN = "aggregator_chain"
 #: Meta: how many pages deep in its chain a listing page is (its start page is 1).
 DEPTH = "aggregator_depth"
+#: Response meta set by the spider on a listing page it read: the next page's URL it
+#: found, or None at the end of the listing (read by the pagination middleware).
+NEXT_PAGE = "aggregator_next_page"
 #: Meta: the raw `<lastmod>`/`updated` text of a sitemap or feed entry, never parsed here;
 #: read it with `aggregator.dates.parse_date(raw, now=...)`.
 LASTMOD = "aggregator_lastmod"
