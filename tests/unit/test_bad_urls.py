@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
@@ -12,11 +9,10 @@ from scrapy.utils.test import get_crawler
 
 from aggregator import settings as project_settings
 from aggregator.extract import extract_listing_html
-from aggregator.items import ArticleItem, ListingEntry
-from aggregator.pipelines.clean import CleanArticlePipeline
+from aggregator.items import ListingEntry
 from aggregator.spiders.news import NewsSpider
 from aggregator.spiders.requests import CHAIN, KIND, LISTING
-from aggregator.urls import canonical_url, image_url, link_problem, request_url
+from aggregator.urls import image_url, link_problem, request_url
 
 SITE = "https://news.example"
 GOOD = ["/2024/07/05/bridge-opens/", "/2024/07/05/council-votes/", "/2024/07/05/river-floods/"]
@@ -98,28 +94,6 @@ def test_credentials_are_stripped_before_any_request_is_made() -> None:
     assert request.cb_kwargs["entry"].url == "https://news.example/a/"
     assert news.requests.article(ListingEntry("http://127.0.0.1:99999/a/")) is None
     assert request_url(" http://u@news.example/b/ ") == ("http://news.example/b/", None)
-
-
-def test_credentials_and_junk_in_urls_are_not_stored() -> None:
-    assert canonical_url("http://admin:s3cret@News.Example/a/") == "http://news.example/a"
-    crawler = get_crawler()
-    assert crawler.stats is not None
-    crawler.stats.open_spider()
-    clean = CleanArticlePipeline.from_crawler(crawler)
-    item: Any = clean.process_item(
-        ArticleItem(
-            url="https://news.example/a/",
-            canonical_url="https://admin:s3cret@news.example/a/",
-            title="T",
-            body="B",
-            image_url="data:image/png;base64," + "A" * 500_000,
-            url_forms=["https://admin:s3cret@news.example/a/", "https://news.example/a/"],
-            fetched_at=datetime(2024, 7, 5, tzinfo=UTC),
-        )
-    )
-    assert item.canonical_url == "https://news.example/a"
-    assert not any("s3cret" in form or "admin@" in form for form in item.url_forms)
-    assert item.image_url is None
 
 
 @pytest.mark.parametrize(
