@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from aggregator.middlewares.pagination import StopKnownPaginationMiddleware
 from aggregator.middlewares.walks import ChainWalks
 from aggregator.spiders.requests import ARTICLE, CHAIN, DEPTH, KIND, LISTING, NEXT_PAGE
-from aggregator.store.chains import ListingChain
+from aggregator.store.chains import ChainRepository, ListingChain
 from aggregator.store.repository import KnownUrl
 from aggregator.store.schema import open_engine, prepare_schema
 
@@ -136,6 +136,7 @@ def test_a_walk_cut_by_max_pages_is_read_on_by_a_deeper_crawl_only(tmp_path: Pat
         row = session.get(ListingChain, ("daily", START))
         assert row is not None
         assert (row.walked_depth, row.complete, row.walking_since) == (1, False, None)
+    assert ChainRepository(engine).unwalked("daily") == [START]
     engine.dispose()
 
     # As shallow as before: the walk ends at max_pages again, nothing read on.
