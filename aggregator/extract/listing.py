@@ -133,10 +133,18 @@ def _extract(root: HtmlElement, url: str) -> ListingPage:
         anchors.setdefault(link_url, []).append(anchor)
     entries: list[ListingEntry] = []
     for link_url, card in cards.items():
-        entry = card_entry(link_url, card, anchors[link_url], base)
+        try:
+            entry = card_entry(link_url, card, anchors[link_url], base)
+        except ValueError:  # a teaser image URL that does not parse: keep the link alone
+            invalid["unparsable"] = invalid.get("unparsable", 0) + 1
+            entry = ListingEntry(link_url)
         if entry is not None:
             entries.append(entry)
-    feeds = list(dict.fromkeys(link_fields(root, base)["feeds"]))
+    try:
+        feeds = list(dict.fromkeys(link_fields(root, base)["feeds"]))
+    except ValueError:  # a feed link that does not parse: no feed from this page
+        invalid["unparsable"] = invalid.get("unparsable", 0) + 1
+        feeds = []
     try:
         following = next_page(root, base, url)
     except ValueError:  # an unparsable next link: the spider cannot follow it anyway

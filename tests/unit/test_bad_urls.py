@@ -109,3 +109,16 @@ def test_credentials_are_stripped_before_any_request_is_made() -> None:
 )
 def test_image_urls_kept(url: str | None, kept: str | None) -> None:
     assert image_url(url) == kept
+
+
+def test_a_broken_feed_link_or_teaser_image_costs_only_itself() -> None:
+    feed = '<link rel="alternate" type="application/rss+xml" href="http://[::1/feed">'
+    card = (
+        '<article><h2><a href="/2024/07/05/good-story/">A good story headline here</a></h2>'
+        '<img src="http://[::1/x.jpg"></article>'
+    )
+    html = f"<html><head>{feed}</head><body>{card}</body></html>"
+    page = extract_listing_html(html, f"{SITE}/news/")
+    assert [e.url for e in page.entries] == [f"{SITE}/2024/07/05/good-story/"]
+    assert page.feeds == []
+    assert page.invalid_links == {"unparsable": 2}
