@@ -193,3 +193,8 @@ class CrawlRun(Base):
     items_dropped: Mapped[int] = mapped_column(default=0)
     requests: Mapped[int] = mapped_column(default=0)
     errors: Mapped[int] = mapped_column(default=0)
+
+
+# Tables whose SQL lives in their own module register here, so drift checks and
+# Alembic's autogenerate see them wherever the models are imported.
+from aggregator.store import chains as _chains  # noqa: E402, F401
