@@ -9,8 +9,8 @@ import pytest
 from scrapy.settings import Settings
 
 from aggregator import settings as project_settings
-from aggregator.extensions.figures import figures_from_stats
-from aggregator.extensions.rules import (
+from aggregator.health.figures import figures_from_stats
+from aggregator.health.rules import (
     CHECKS,
     CheckConfigError,
     Limits,
