@@ -12,8 +12,7 @@ compares against are read here too.
 
 Settings: `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_SPOOL_DIR`,
 `AGGREGATOR_RUN_RECORD_RETRY_DELAYS`.
-Stats (counted by the crawl run): `aggregator/runs/not_recorded`,
-`aggregator/runs/record_spooled`.
+Stats (counted by the crawl run): `aggregator/runs/not_recorded` (the row could not be closed).
 """
 
 from __future__ import annotations

@@ -70,11 +70,16 @@ def test_a_url_argument_that_does_not_parse_is_a_usage_error(tmp_path: Path) -> 
         assert "not a valid URL" in result.log and "Traceback" not in result.log
 
 
-def test_a_fifo_in_the_sites_directory_does_not_hang_a_command(workdir: Path) -> None:
-    os.mkfifo(workdir / "sites" / "x.toml")
+def test_a_fifo_in_the_sites_directory_does_not_hang_a_command(
+    tmp_path: Path, server: SiteServer
+) -> None:
+    settings = operator_settings(tmp_path)
+    write_site(tmp_path, "fixture_news", f"{server.url}/category/news/")
+    os.mkfifo(tmp_path / "sites" / "x.toml")
     try:
-        result = run_scrapy(["list"], cwd=workdir, settings=operator_settings(workdir), timeout=120)
-    except subprocess.TimeoutExpired:  # pragma: no cover - the fault itself
+        result = run_scrapy(["list"], cwd=tmp_path, settings=settings, timeout=60)
+    except subprocess.TimeoutExpired:  # the fault itself: open() blocks on the FIFO
         pytest.fail("scrapy list hung on a FIFO named x.toml")
     assert result.returncode == 0, result.log[-3000:]
+    assert "fixture_news" in result.log.splitlines()
     assert "Site x is not crawled:" in result.log and "not a regular file" in result.log

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.sites import SiteConfigError, load_site_file, read_sites
+from aggregator import sites as site_files
+from aggregator.sites import SiteConfigError, load_site_file
 
 
 def write(directory: Path, name: str, text: str) -> Path:
@@ -56,11 +57,16 @@ def test_a_table_nested_deeper_than_a_site_file_needs_is_refused(tmp_path: Path)
     assert "key 'checks': nested more than" in refused(write(tmp_path, "deep", text))
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "+nan"])
-def test_a_nan_or_infinite_check_threshold_is_refused(tmp_path: Path, value: str) -> None:
-    text = f'start_urls = ["http://a.example/"]\n[checks]\nmax_error_rate = {value}\n'
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("max_error_rate", "nan"), ("min_articles", "inf"), ("max_listing_without_links", "+nan")],
+)
+def test_a_nan_or_infinite_check_threshold_is_refused(tmp_path: Path, key: str, value: str) -> None:
+    text = f'start_urls = ["http://a.example/"]\n[checks]\n{key} = {value}\n'
     message = refused(write(tmp_path, "checked", text))
-    assert "key 'checks.max_error_rate'" in message and "finite" in message
+    assert message.endswith(
+        f"key 'checks.{key}': expected a finite number or false, got {value.lstrip('+')}"
+    )
 
 
 @pytest.mark.parametrize("domain", ["*", "*.example.com", "http://a.example", "a.example:80", ""])
@@ -89,7 +95,9 @@ def test_a_fifo_named_like_a_site_file_is_refused_without_hanging(tmp_path: Path
     found: list[object] = []
     # A thread, so that the old behaviour (open() blocking on the FIFO) fails the test
     # instead of hanging the suite.
-    reader = threading.Thread(target=lambda: found.append(read_sites(tmp_path)), daemon=True)
+    reader = threading.Thread(
+        target=lambda: found.append(site_files.read_sites(tmp_path)), daemon=True
+    )
     reader.start()
     reader.join(timeout=30)
     assert found, "reading the sites directory blocked on a FIFO"
@@ -101,6 +109,6 @@ def test_a_fifo_named_like_a_site_file_is_refused_without_hanging(tmp_path: Path
 def test_one_bad_site_file_leaves_the_others_readable(tmp_path: Path) -> None:
     write(tmp_path, "good", 'start_urls = ["http://a.example/"]\n')
     write(tmp_path, "bad", 'start_urls = ["http://[::1/x"]\n')
-    sites = read_sites(tmp_path)
+    sites = site_files.read_sites(tmp_path)
     assert list(sites.sites) == ["good"]
     assert "key 'start_urls'" in sites.problems["bad"]
