@@ -11,7 +11,7 @@ In code order, for one crawl:
    no spool for a refused run); nobody's settings are changed.
 2. **Row**: when the spider opens, a `running` row in `crawl_runs` (not for a
    refused run, which gets a `skipped` row at close).
-3. **Verdict** (spider closed): the health checks of `aggregator.health` on
+3. **Verdict** (spider closed, `judge.py`): the health checks of `aggregator.health` on
    the run's figures and the site's past runs; logged in one line, counted
    in stats, sent as an alert when a check failed. A refused run is not
    judged. Checks that raise leave no verdict, and the run fails.
@@ -62,10 +62,11 @@ from aggregator.health.figures import (
     json_safe,
     site_name,
 )
-from aggregator.health.rules import Limits, evaluate, resolve_limits
+from aggregator.health.rules import Limits, resolve_limits
 from aggregator.health.verdict import Verdict
 from aggregator.run.alerts import AlertSender
 from aggregator.run.files import write_stats_file
+from aggregator.run.judge import HealthJudge
 from aggregator.run.lock import CrawlLock, LockHeld, build_lock
 from aggregator.run.outcome import NOT_STARTED_OUTCOME, Outcome, decide
 from aggregator.run.record import RunLedger
@@ -115,7 +116,7 @@ class CrawlRun:
         self.lock = lock
         self.limits = limits
         self.ledger = ledger
-        self.alerts = alerts
+        self.judge = HealthJudge(stats, limits, ledger, alerts, spider=self.spider, site=self.site)
         self.clock = get_clock(crawler.settings)
         self.stats_file: str = crawler.settings.get("AGGREGATOR_STATS_FILE") or ""
         self.refusal: str | None = None
@@ -209,7 +210,7 @@ class CrawlRun:
         try:
             finished_at = self.clock()
             figures = self._figures(reason, finished_at)
-            verdict = await self._verdict(figures)
+            verdict = await self.judge.verdict(figures, refused=self.refused)
             await self._record(self._run_record(reason, finished_at, figures, verdict), figures)
             self.outcome = decide(
                 figures, verdict, refused=self.refused, checked=self.limits is not None
@@ -231,40 +232,6 @@ class CrawlRun:
         age = (finished_at - self.newest).total_seconds()
         self.stats.set_value(NEWEST_AGE, age)
         return replace(figures, newest_age_seconds=age)
-
-    async def _verdict(self, figures: RunFigures) -> Verdict | None:
-        """The checks' verdict, counted, logged and alerted; None when off or when they raised."""
-        if self.refused:
-            return Verdict(figures, skipped=True)
-        if self.limits is None:
-            return None
-        try:
-            verdict = Verdict(figures, evaluate(figures, self._history(), self.limits))
-        except Exception:
-            logger.exception("The health checks of %s raised: no verdict", self.site)
-            return None
-        self.stats.set_value("aggregator/checks/failed", len(verdict.failures))
-        for failure in verdict.failures:
-            self.stats.set_value(f"aggregator/checks/failed/{failure.check}", 1)
-        if not verdict.failed:
-            logger.info("Health checks passed for %s", self.site)
-            return verdict
-        logger.error("Health checks failed for %s: %s", self.site, "; ".join(verdict.reasons()))
-        if self.alerts.configured:
-            await self.alerts.send(verdict.alert_payload(site=self.site, spider=self.spider))
-        return verdict
-
-    def _history(self) -> list[RunFigures]:
-        assert self.limits is not None
-        if self.limits.thresholds.get("items_drop") is None or self.ledger is None:
-            return []
-        past = self.ledger.history(
-            spider=self.spider, site=self.site, limit=self.limits.history_runs
-        )
-        if past is None:
-            self.stats.inc_value("aggregator/checks/history_unavailable")
-            return []
-        return past
 
     def _run_record(
         self, reason: str, finished_at: datetime, figures: RunFigures, verdict: Verdict | None

@@ -23,7 +23,8 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.conf import closest_scrapy_cfg
 
-from aggregator.sites import Site, read_sites
+from aggregator.site_files import read_sites
+from aggregator.sites import Site
 from aggregator.spiders.news import NewsSpider
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,8 @@ from aggregator.health.rules import (
     resolve_limits,
     validate_overrides,
 )
-from aggregator.sites import SiteConfigError, load_site_file
+from aggregator.site_files import load_site_file
+from aggregator.sites import SiteConfigError
 
 # A crawl that went well: 40 articles, dates found, a retracted page answering 404.
 HEALTHY: dict[str, Any] = {

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from aggregator import sites as site_files
-from aggregator.sites import SiteConfigError, load_site_file
+from aggregator import site_files
+from aggregator.site_files import load_site_file
+from aggregator.sites import SiteConfigError
 
 
 def write(directory: Path, name: str, text: str) -> Path:
