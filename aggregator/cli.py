@@ -5,7 +5,8 @@ calls these. A usage error is a `UsageError` (Scrapy prints one line and exits
 2); a database that cannot be read is one `error:` line and exit 1, written
 once here (`read_runs`).
 
-Settings: `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_CHECK_*` (validated up front).
+Settings: `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_CHECK_*` and `AGGREGATOR_RUN_RECORD_RETRY_DELAYS`
+(validated up front).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from aggregator.health.rules import SETTING_PREFIX, CheckConfigError, resolve_limits
+from aggregator.run.record import retry_delays
 from aggregator.sites import Site
 from aggregator.store.runs import CrawlRunRepository
 from aggregator.store.schema import open_engine
@@ -36,12 +38,21 @@ IN_MEMORY = (
 
 
 def check_settings(settings: BaseSettings) -> None:
-    """Refuse malformed `AGGREGATOR_CHECK_*` settings in one line, before anything is crawled."""
+    """Refuse malformed crawl settings in one line, before anything is crawled.
+
+    `AGGREGATOR_CHECK_*` and `AGGREGATOR_RUN_RECORD_RETRY_DELAYS`.
+    """
     try:
         resolve_limits(settings, {})
     except CheckConfigError as exc:
         name = SETTING_PREFIX + exc.key.upper()
         raise UsageError(f"setting {name}: {exc.problem}", print_help=False) from None
+    try:
+        retry_delays(settings)
+    except ValueError as exc:
+        raise UsageError(
+            f"setting AGGREGATOR_RUN_RECORD_RETRY_DELAYS: {exc}", print_help=False
+        ) from None
 
 
 def in_memory(url: str) -> bool:

@@ -69,7 +69,7 @@ from aggregator.run.files import write_stats_file
 from aggregator.run.judge import HealthJudge
 from aggregator.run.lock import CrawlLock, LockHeld, build_lock
 from aggregator.run.outcome import NOT_STARTED_OUTCOME, Outcome, decide
-from aggregator.run.record import RunLedger
+from aggregator.run.record import RunLedger, retry_delays
 from aggregator.run.summary import summary_line
 from aggregator.store.runs import FAILED, OK, SKIPPED, RunRecord
 
@@ -142,7 +142,7 @@ class CrawlRun:
             ledger=RunLedger(
                 settings.get("AGGREGATOR_DATABASE_URL"),
                 Path(settings.get("AGGREGATOR_SPOOL_DIR") or "spool"),
-                [float(d) for d in settings.getlist("AGGREGATOR_RUN_RECORD_RETRY_DELAYS")],
+                retry_delays(settings),
             )
             if settings.getbool("AGGREGATOR_RECORD_RUNS", True)
             else None,

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,6 +47,20 @@ class SpooledRun:
     path: Path
     run_id: int | None
     record: RunRecord
+
+
+def retry_delays(settings: Any) -> list[float]:
+    """`AGGREGATOR_RUN_RECORD_RETRY_DELAYS` as seconds; ValueError names what is wrong."""
+    delays = []
+    for value in settings.getlist("AGGREGATOR_RUN_RECORD_RETRY_DELAYS"):
+        try:
+            delay = float(value)
+        except (TypeError, ValueError):
+            delay = math.nan
+        if not math.isfinite(delay) or delay < 0:
+            raise ValueError(f"expected seconds (numbers 0 or more), got {value!r}")
+        delays.append(delay)
+    return delays
 
 
 def first_line(exc: BaseException) -> str:

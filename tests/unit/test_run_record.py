@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from scrapy.exceptions import UsageError
+from scrapy.settings import Settings
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aggregator.run.record import RunLedger, replay_runs, spooled_runs
+from aggregator.cli import check_settings, in_memory
+from aggregator.run.record import RunLedger, replay_runs, retry_delays, spooled_runs
 from aggregator.store.models import CrawlRun
 from aggregator.store.runs import FAILED, RunRecord
 from aggregator.store.schema import open_engine, prepare_schema
@@ -83,3 +86,28 @@ def test_a_row_that_cannot_be_closed_is_spooled_and_replay_closes_it(
     assert rows(url) == [(FAILED, "finished", 2, 9)]
     assert not path.exists()
     engine.dispose()
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "nan", "1,inf"])
+def test_malformed_retry_delays_are_one_usage_line(value: str) -> None:
+    with pytest.raises(UsageError, match="setting AGGREGATOR_RUN_RECORD_RETRY_DELAYS: expected"):
+        check_settings(Settings({"AGGREGATOR_RUN_RECORD_RETRY_DELAYS": value}))
+
+
+def test_retry_delays_are_read_as_seconds() -> None:
+    assert retry_delays(Settings({"AGGREGATOR_RUN_RECORD_RETRY_DELAYS": "0.5,2"})) == [0.5, 2.0]
+    assert retry_delays(Settings({"AGGREGATOR_RUN_RECORD_RETRY_DELAYS": ""})) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "memory"),
+    [
+        ("sqlite://", True),
+        ("sqlite:///:memory:", True),
+        ("sqlite:///file:x?mode=memory&uri=true", True),
+        ("sqlite:///news.db", False),
+        ("postgresql://u@localhost/news", False),
+    ],
+)
+def test_in_memory_sqlite_urls_are_recognised(url: str, memory: bool) -> None:
+    assert in_memory(url) is memory
