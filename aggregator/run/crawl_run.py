@@ -123,7 +123,7 @@ class CrawlRun:
         """The finish reason of a run refused by the lock, None while it may crawl."""
         self.started_at: datetime | None = None
         self.newest: datetime | None = None
-        self.engine_started = False
+        self.engine_ran = False
         self.outcome: Outcome | None = None
         """Set when the spider closes; read by the commands through `outcome_of`."""
 
@@ -152,7 +152,7 @@ class CrawlRun:
         crawler.signals.connect(run.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(run.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(run.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(run.engine_started_, signal=signals.engine_started)
+        crawler.signals.connect(run.engine_started, signal=signals.engine_started)
         crawler.signals.connect(run.engine_stopped, signal=signals.engine_stopped)
         return run
 
@@ -202,8 +202,8 @@ class CrawlRun:
             self.newest = published
             self.stats.set_value(NEWEST_PUBLISHED, published)
 
-    def engine_started_(self) -> None:
-        self.engine_started = True
+    def engine_started(self) -> None:
+        self.engine_ran = True
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         """Steps 3 to 5: verdict, record, outcome, then the lock goes."""
@@ -211,14 +211,15 @@ class CrawlRun:
             finished_at = self.clock()
             figures = self._figures(reason, finished_at)
             verdict = await self.judge.verdict(figures, refused=self.refused)
-            await self._record(self._run_record(reason, finished_at, figures, verdict), figures)
+            # Decided before the record is written: a record that fails changes no exit status.
             self.outcome = decide(
                 figures, verdict, refused=self.refused, checked=self.limits is not None
             )
+            await self._record(self._run_record(reason, finished_at, figures, verdict), figures)
         finally:
             if self.lock is not None:
                 self.lock.release()
-            if not self.engine_started:  # no engine_stopped will follow
+            if not self.engine_ran:  # no engine_stopped will follow
                 self._write_stats_file()
 
     def engine_stopped(self) -> None:
