@@ -9,8 +9,8 @@ import pytest
 from scrapy.settings import Settings
 
 from aggregator import settings as project_settings
-from aggregator.extensions.figures import figures_from_stats
-from aggregator.extensions.rules import (
+from aggregator.health.figures import figures_from_stats
+from aggregator.health.rules import (
     CHECKS,
     CheckConfigError,
     Limits,
@@ -18,7 +18,8 @@ from aggregator.extensions.rules import (
     resolve_limits,
     validate_overrides,
 )
-from aggregator.sites import SiteConfigError, load_site_file
+from aggregator.site_files import load_site_file
+from aggregator.sites import SiteConfigError
 
 # A crawl that went well: 40 articles, dates found, a retracted page answering 404.
 HEALTHY: dict[str, Any] = {

@@ -1,6 +1,6 @@
 """The figures operators read from a crawl's stats, and making stats JSON-safe.
 
-Pure (no Scrapy engine, no SQL): the crawl-run recorder turns these figures
+Pure (imports neither Scrapy nor SQLAlchemy): the crawl run turns these figures
 into `crawl_runs` columns, the health checks compare them with thresholds and
 `scrapy runs` prints them, so all three agree on what "errors" or "duplicates"
 mean. Stats of past runs come back from the database as JSON, so every reader
@@ -76,7 +76,9 @@ def as_datetime(value: Any) -> datetime | None:
     return None
 
 
-# The `crawl_runs` columns that hold a figure (DESIGN contract 4), by the figure's name.
+# The counted fields of a run, declared once: the `crawl_runs` columns that hold a figure
+# (the table is a contract, see /work/shared/DESIGN.md "Contracts" and docs/schema.md),
+# `RunRecord.counts`, `scrapy runs --json` and the summary line all read this tuple.
 COUNTED_COLUMNS = (
     "items_new", "items_updated", "items_unchanged", "items_duplicate", "items_dropped",
     "requests", "errors",
