@@ -16,9 +16,9 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
+from aggregator.extract import clean, datefind, jsonld, meta, pagekind, safety, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
-from aggregator.extract.document import headlines, norm_space, parse_html, text_of
+from aggregator.extract.document import decode, headlines, norm_space, parse_html, text_of
 from aggregator.items import ArticleItem
 
 logger = logging.getLogger(__name__)
@@ -169,6 +169,12 @@ def _extract(
         return None  # a listing, home or static page: no need to look for its text
     body, body_layer = _body(layers, root)
     og_type, _ = _pick(layers, "og_type")
+    outcome = safety.Outcome(body, body_layer, None)
+    if body_layer != "selectors":
+        declared = bool(claim) or str(og_type).lower() == "article"
+        evidence = safety.gather(root, declared)
+        outcome = safety.settle(body, body_layer, evidence, decode(html, encoding), url)
+    body, body_layer = outcome.body, outcome.layer
     prose = len(body or "")
     if not layers[0][1] and not pagekind.is_article(
         root, url, article_node=claim, og_type=og_type, prose=prose
@@ -177,8 +183,10 @@ def _extract(
     item = ArticleItem(url=url, body=body)
     if body_layer:
         item.sources["body"] = body_layer
+    if outcome.reason:
+        item.sources[safety.REASON_KEY] = outcome.reason
     _fill(item, root, layers, url)
-    if body and body_layer == "text" and item.title:
+    if body and body_layer in ("text", safety.FALLBACK_LAYER) and item.title:
         item.body = _without_title(body, item.title)
     return item
 
