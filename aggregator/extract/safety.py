@@ -19,7 +19,8 @@ what is wrong with it (None when nothing is):
 A weak body is checked against a second, independent strategy: trafilatura
 (chosen by measurement on the development corpus, see docs/extraction.md).
 `choose` keeps the body whose length is closer, as a ratio, to the page's
-paragraph text; an empty result always loses, a tie keeps the primary. As it
+paragraph text; a fallback under `MIN_BODY` characters never wins, an empty
+primary always loses, a tie keeps the primary. As it
 runs only on weak pages (about one in seven on the corpus), its cost is small
 on average.
 
@@ -111,8 +112,8 @@ def choose(primary: str | None, fallback: str | None, evidence: Evidence) -> boo
     as long" are equally far. Without paragraph text to compare with, a
     non-empty primary stays.
     """
-    if not fallback:
-        return False
+    if not fallback or len(fallback) < MIN_BODY:
+        return False  # a few words are no body, whatever the primary found
     if not primary:
         return True
     if evidence.paragraph_chars <= 0:

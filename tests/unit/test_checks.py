@@ -106,7 +106,7 @@ def test_body_fallback_share_counts_every_reason_against_article_pages() -> None
     broken = {**stats, **weak, "aggregator/extract/fallback/short": 1}
     (failure,) = evaluate(figures_from_stats(broken), [], project_limits())
     assert failure.check == "body_fallback"
-    assert failure.message.startswith("52% of article pages had no body or needed the body fallback")
+    assert failure.message.startswith("52% of article pages had no body or needed the body")
     assert "\n" not in failure.message
     # A site whose layout always needs the fallback (and gets good bodies) says so in [checks].
     assert failed(broken, max_body_fallback=0.9) == []
