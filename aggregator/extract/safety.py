@@ -21,7 +21,7 @@ A weak body is checked against a second, independent strategy: trafilatura
 `choose` keeps the body whose length is closer, as a ratio, to the page's
 paragraph text; a fallback under `MIN_BODY` characters never wins, an empty
 primary always loses, a tie keeps the primary. As it
-runs only on weak pages (about one in seven on the corpus), its cost is small
+runs only on weak pages (about one in five on the corpus), its cost is small
 on average.
 
 No settings. The reason travels with the item as `ArticleItem.sources["body_fallback"]`
@@ -46,9 +46,9 @@ MIN_BODY = 200
 #: A body under this share of the page's paragraph text left most of the article out ...
 SHORT_SHARE = 0.5
 #: ... and one over this multiple of it took in text that is not the article's.
-LONG_SHARE = 1.3
+LONG_SHARE = 1.1
 #: Paragraph text below which "too long" is not judged (short pages, text in <div>s).
-MIN_PARAGRAPHS = 500
+MIN_PARAGRAPHS = 1000
 #: `sources["body"]` of a body the second strategy supplied.
 FALLBACK_LAYER = "trafilatura"
 #: The key of `ArticleItem.sources` that carries the reason the safety net ran.

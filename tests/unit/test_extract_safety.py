@@ -23,9 +23,9 @@ TEASERS = Evidence(paragraph_chars=5000, longest_paragraph=120, declared=False)
         ("A standfirst of a few words.", ARTICLE, "empty"),
         ("x" * 1000, ARTICLE, "short"),  # a third of the page's paragraphs
         ("x" * 1600, ARTICLE, None),
-        ("x" * 3800, ARTICLE, None),
-        ("x" * 4000, ARTICLE, "long"),  # menus and notices taken in
-        ("x" * 4000, Evidence(400, 400, True), None),  # too little paragraph text to judge "long"
+        ("x" * 3200, ARTICLE, None),
+        ("x" * 3400, ARTICLE, "long"),  # more than all the page's paragraphs: furniture taken in
+        ("x" * 4000, Evidence(900, 400, True), None),  # too little paragraph text to judge "long"
         (None, TEASERS, None),  # a teaser grid is not judged: no long block, no metadata
         ("x" * 300, TEASERS, None),
     ],
