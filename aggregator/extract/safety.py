@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -151,12 +152,17 @@ class Outcome:
     reason: str | None
 
 
-def settle(body: str | None, layer: str | None, evidence: Evidence, html: str, url: str) -> Outcome:
-    """Keep `body` unless it is weak and the second strategy does better by `choose`."""
+def settle(
+    body: str | None, layer: str | None, evidence: Evidence, page: Callable[[], str], url: str
+) -> Outcome:
+    """Keep `body` unless it is weak and the second strategy does better by `choose`.
+
+    `page` gives the page's text: only weak pages pay for decoding it again.
+    """
     reason = weakness(body, evidence)
     if reason is None:
         return Outcome(body, layer, None)
-    fallback = second_body(html, url)
+    fallback = second_body(page(), url)
     if choose(body, fallback, evidence):
         return Outcome(fallback, FALLBACK_LAYER, reason)
     return Outcome(body or None, layer if body else None, reason)

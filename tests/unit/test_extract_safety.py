@@ -72,7 +72,7 @@ def test_settle_keeps_a_sound_body_without_running_the_second_strategy(
         raise AssertionError("the second strategy ran on a sound body")
 
     monkeypatch.setattr(safety, "second_body", fail)
-    outcome = settle("x" * 2900, "text", ARTICLE, "<html></html>", "http://127.0.0.1/a")
+    outcome = settle("x" * 2900, "text", ARTICLE, lambda: "<html></html>", "http://127.0.0.1/a")
     assert (outcome.layer, outcome.reason) == ("text", None)
 
 
@@ -80,9 +80,9 @@ def test_settle_reports_the_reason_also_when_the_primary_stays(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(safety, "second_body", lambda html, url: None)
-    outcome = settle("x" * 1000, "text", ARTICLE, "<html></html>", "http://127.0.0.1/a")
+    outcome = settle("x" * 1000, "text", ARTICLE, lambda: "<html></html>", "http://127.0.0.1/a")
     assert (outcome.body, outcome.layer, outcome.reason) == ("x" * 1000, "text", "short")
-    outcome = settle(None, None, ARTICLE, "<html></html>", "http://127.0.0.1/a")
+    outcome = settle(None, None, ARTICLE, lambda: "<html></html>", "http://127.0.0.1/a")
     assert (outcome.body, outcome.layer, outcome.reason) == (None, None, "empty")
 
 
