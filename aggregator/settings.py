@@ -191,6 +191,9 @@ AGGREGATOR_CHECK_MAX_LISTING_WITHOUT_LINKS = 0
 # unstored_articles: more articles left in the store's spool (the database was
 # unusable; `scrapy db replay` stores them later) fails.
 AGGREGATOR_CHECK_MAX_UNSTORED_ARTICLES = 0
+# body_fallback: a larger share of article pages whose body the extractor judged weak
+# (no body, or the body safety net ran) fails: a layout extraction does not handle.
+AGGREGATOR_CHECK_MAX_BODY_FALLBACK = 0.5
 # Alerts when a check fails (aggregator/run/alerts.py): e-mail addresses
 # (comma-separated in the environment; sent with Scrapy's MAIL_* settings) and a
 # URL that receives the verdict as a JSON POST. Empty: no alert.

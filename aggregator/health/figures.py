@@ -20,7 +20,8 @@ Stats read: `item_scraped_count`, `aggregator/store/inserted|updated|unchanged|s
 `aggregator/dates/parsed/<source>`, `aggregator/dates/unparsed`,
 `aggregator/spider/listing_pages`, `aggregator/spider/listing_without_links`,
 `aggregator/runs/newest_published_at`, `aggregator/runs/newest_age_seconds`,
-`finish_reason`, `aggregator/lock/refused` (a run refused by the site lock).
+`finish_reason`, `aggregator/lock/refused` (a run refused by the site lock),
+`aggregator/spider/articles`, `aggregator/extract/fallback/<reason>`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ NEWEST_PUBLISHED = "aggregator/runs/newest_published_at"
 NEWEST_AGE = "aggregator/runs/newest_age_seconds"
 LOCK_REFUSED = "aggregator/lock/refused"
 KNOWN = "aggregator/incremental/skipped"
+FALLBACK_PREFIX = "aggregator/extract/fallback/"
 IGNORED_PREFIX = "httperror/response_ignored_status_count/"
 # 404 and 410 are routine (retracted stories); 5xx and 429 are retried and end in an ERROR line.
 REFUSAL_CODES = (401, 403)
@@ -121,6 +123,10 @@ class RunFigures:
     newest_published_at: datetime | None = None
     newest_age_seconds: float | None = None
     finish_reason: str | None = None
+    article_pages: int = 0
+    """Pages extraction took for articles (`aggregator/spider/articles`)."""
+    body_fallbacks: int = 0
+    """Of those, pages whose body the safety net judged weak (`aggregator/extract/fallback/*`)."""
 
     @property
     def articles_seen(self) -> int:
@@ -152,6 +158,11 @@ class RunFigures:
         tried = sum(self.dates_by_source.values()) + self.dates_unparsed
         return self.dates_unparsed / tried if tried else None
 
+    @property
+    def body_fallback_share(self) -> float | None:
+        """Share of article pages that had no body or needed the body fallback; None if none."""
+        return min(1.0, self.body_fallbacks / self.article_pages) if self.article_pages else None
+
     def counted_columns(self) -> dict[str, int]:
         """The counts that `crawl_runs` keeps in columns of their own."""
         return {name: getattr(self, name) for name in COUNTED_COLUMNS}
@@ -164,6 +175,7 @@ class RunFigures:
         data["fetches"] = self.fetches
         data["error_rate"] = self.error_rate
         data["unparsed_share"] = self.unparsed_share
+        data["body_fallback_share"] = self.body_fallback_share
         safe: dict[str, Any] = json_safe(data)
         return safe
 
@@ -199,6 +211,8 @@ def figures_from_stats(stats: Mapping[str, Any], reason: str | None = None) -> R
         newest_published_at=as_datetime(stats.get(NEWEST_PUBLISHED)),
         newest_age_seconds=float(age) if isinstance(age, int | float) else None,
         finish_reason=str(finish) if finish is not None else None,
+        article_pages=_int(stats, "aggregator/spider/articles"),
+        body_fallbacks=sum(_by_suffix(stats, FALLBACK_PREFIX).values()),
     )
 
 

@@ -77,6 +77,10 @@ def _unstored(now: RunFigures, _history: Sequence[RunFigures]) -> float:
     return float(now.items_spooled)
 
 
+def _body_fallback(now: RunFigures, _history: Sequence[RunFigures]) -> float | None:
+    return now.body_fallback_share
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One health check: fails when `metric` is on the wrong side of the threshold `key`."""
@@ -158,6 +162,15 @@ CHECKS: tuple[Check, ...] = (
         "max",
         "count",
         "{value:g} articles wait in the spool, not in the database (at most {limit:g})",
+    ),
+    Check(
+        "body_fallback",
+        "max_body_fallback",
+        _body_fallback,
+        "max",
+        "share",
+        "{value:.0%} of article pages had no body or needed the body fallback"
+        " (at most {limit:.0%}): a layout extraction does not handle?",
     ),
 )
 KNOWN_KEYS = (*(check.key for check in CHECKS), HISTORY_KEY)
