@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from aggregator.demo.content import DemoArticle
 from aggregator.demo.site import generate_articles
-from aggregator.demo.syndication import syndicated_copy
 from aggregator.items import ArticleItem
 from aggregator.pipelines.clean import content_hash
 from aggregator.store.models import Article, ArticleDuplicate, ArticleRevision, ArticleUrl
@@ -21,6 +20,7 @@ from aggregator.store.plans import resolve, rounds
 from aggregator.store.repository import ArticleRepository, Outcome
 from aggregator.store.schema import open_engine, prepare_schema, writer
 from aggregator.store.writes import write_round
+from tests.fixtures.syndication import syndicated_copy
 
 FETCHED = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
 STORIES = generate_articles(FETCHED, 6, timezone="UTC", seed=11)
