@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
 from aggregator.extract.document import headlines, norm_space, parse_html, text_of
+from aggregator.extract.title import choose_title
 from aggregator.items import ArticleItem
 
 logger = logging.getLogger(__name__)
@@ -102,9 +103,7 @@ def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tup
         return str(chosen), "selectors"
     metadata = [(v["title"], layer) for layer, v in layers[1:] if v.get("title")]
     page_titles = [text_of(t) for t in root.iter("title")]
-    return clean.choose_title(
-        metadata, _headings(root, url), next(iter(page_titles), None), url, site
-    )
+    return choose_title(metadata, _headings(root, url), next(iter(page_titles), None), url, site)
 
 
 def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
