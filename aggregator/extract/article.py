@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -19,6 +20,7 @@ from lxml.html import HtmlElement
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
 from aggregator.extract.document import headlines, norm_space, parse_html, text_of
+from aggregator.extract.stamps import Stamp, find_stamps
 from aggregator.extract.title import choose_title
 from aggregator.items import ArticleItem
 
@@ -54,7 +56,7 @@ def _pick(layers: Layers, name: str) -> tuple[Any, str | None]:
 
 
 def _date(
-    layers: Layers, name: str, url: str, root: HtmlElement, title: str | None
+    layers: Layers, name: str, url: str, root: HtmlElement, title: str | None, stamp: Stamp | None
 ) -> tuple[str | None, str | None, str | None]:
     """Raw date, its DATE_SOURCES kind, and the layer that supplied it."""
     candidates: list[tuple[str | None, str]] = []
@@ -68,12 +70,18 @@ def _date(
     if name == "published":
         layer_of[len(candidates)] = "url"
         candidates.append((datefind.url_date(url), "url"))
-        # Only an ISO datetime would outrank every value found so far, and the
-        # text scan is the costliest layer: skip it when one is already there.
-        if not any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates):
-            layer_of[len(candidates)] = "text"
-            candidates.append((datefind.text_date(root, title), "text"))
-    index = clean.choose_date(candidates)
+    visible: tuple[int, date, bool] | None = None
+    if stamp is not None:
+        visible = (len(candidates), stamp.parsed.value.date(), stamp.parsed.precision != "day")
+        layer_of[len(candidates)] = "stamp"
+        candidates.append((stamp.raw, "text"))
+    # Only an ISO datetime would outrank every value found so far, and the
+    # text scan is the costliest layer: skip it when one is already there.
+    precise = any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates)
+    if name == "published" and stamp is None and not precise:
+        layer_of[len(candidates)] = "text"
+        candidates.append((datefind.text_date(root, title), "text"))
+    index = clean.choose_date(candidates, visible)
     if index is None:
         return None, None, None
     return norm_space(candidates[index][0]), candidates[index][1], layer_of[index]
@@ -122,8 +130,9 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
     """Every field but the body, each from the first layer that has it."""
     site, _ = _pick(layers, "site_name")
     item.title, item.sources["title"] = _title(root, layers, url, site)
+    stamps = find_stamps(root)
     for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
-        value, kind, layer = _date(layers, name, url, root, item.title)
+        value, kind, layer = _date(layers, name, url, root, item.title, stamps.get(name))
         setattr(item, attr, value)
         setattr(item, attr.replace("_raw", "_source"), kind)
         if layer:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from datetime import date
 
 from aggregator.extract.datefind import ISO_DATE, ISO_DATETIME
 from aggregator.extract.document import norm_space
@@ -52,14 +53,36 @@ def clean_authors(names: Iterable[str], site_name: str | None = None) -> list[st
     return out
 
 
-def choose_date(candidates: list[tuple[str | None, str]]) -> int | None:
-    """Index of the first ISO datetime, else first ISO date, else first value, in layer order."""
+def choose_date(
+    candidates: list[tuple[str | None, str]], visible: tuple[int, date, bool] | None = None
+) -> int | None:
+    """Index of the value to keep: ISO datetime, visible stamp, ISO date, in layer order.
+
+    `visible` is (index, day, has a time) of a stamp printed in the page. A stamp
+    with a time beats an ISO day (metadata or URL) that agrees with it within a
+    day (zones shift the day); a day-only stamp comes after the ISO values.
+    """
     present = [(i, norm_space(v)) for i, (v, _) in enumerate(candidates) if v and norm_space(v)]
-    for pattern in (ISO_DATETIME, ISO_DATE):
-        for index, value in present:
-            if pattern.match(value):
-                return index
+    for index, value in present:
+        if ISO_DATETIME.match(value):
+            return index
+    day = next((v for _, v in present if ISO_DATE.match(v)), None)
+    agrees = visible is not None and (day is None or abs((_iso_day(day) - visible[1]).days) <= 1)
+    if visible is not None and visible[2] and agrees:
+        return visible[0]
+    for index, value in present:
+        if ISO_DATE.match(value):
+            return index
+    if visible is not None:
+        return visible[0]
     return present[0][0] if present else None
+
+
+def _iso_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return date.min
 
 
 def language_code(value: str | None) -> str | None:

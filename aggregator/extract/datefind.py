@@ -16,6 +16,11 @@ from lxml.html import HtmlElement
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import by_class_or_id, headlines, norm_space, text_of
 
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _URL_DATE = re.compile(
@@ -25,7 +30,14 @@ _URL_DATE = re.compile(
 _DATE_WORDS = ("date", "time", "publish", "posted", "dateline", "timestamp", "datum", "fecha")
 _META_WORDS = frozenset(("meta", "byline", "postmeta", "entry-meta", "dateline"))
 _UPDATE_WORDS = ("update", "modif", "aktualisiert", "actualiz", "atualiz", "edited", "mise")
-_TEXT_DATE = bp.TEXT_DATE
+# Day, month and year in the forms pages print, "2 de abril de 2020" included.
+DAY = re.compile(
+    r"\b(?:\d{1,2}[./]\s?\d{1,2}[./]\s?(?:19|20)\d{2}|(?:19|20)\d{2}[-/.]\s?\d{1,2}[-/.]\s?\d{1,2}"
+    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,10}\.?,?\s+(?:de\s+)?(?:19|20)\d{2}"
+    r"|[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}年\s?\d{1,2}月\s?\d{1,2}日)"
+)
+_TEXT_DATE = DAY
 
 
 _TIME_AFTER = re.compile(
@@ -53,21 +65,21 @@ def _dated(root: HtmlElement) -> list[HtmlElement]:
     return (_DATED(root) if found is None else found)[:300]
 
 
-def _is_teaser(el: HtmlElement) -> bool:
+def is_teaser(el: HtmlElement) -> bool:
     """A list item or card that links to another page with a headline-sized text."""
     if el.xpath(".//h1") or len(text_of(el)) > 600:
         return False
     return any(len(text_of(a)) >= 25 for a in el.iter("a"))
 
 
-def _in_noise(el: HtmlElement) -> bool:
+def in_noise(el: HtmlElement) -> bool:
     """True for dates inside comments, sidebars and teaser lists, which date other pages."""
     for ancestor in el.iterancestors():
         if ancestor.tag in ("aside", "nav", "footer"):
             return True
         if bp.is_negative(ancestor) and not bp.words(ancestor) & _META_WORDS:
             return True
-        if ancestor.tag in ("li", "article") and _is_teaser(ancestor):
+        if ancestor.tag in ("li", "article") and is_teaser(ancestor):
             return True
     return False
 
@@ -77,7 +89,7 @@ def time_fields(root: HtmlElement) -> dict[str, str]:
     found: dict[str, str] = {}
     for el in root.iter("time"):
         value = norm_space(el.get("datetime")) or text_of(el)
-        if not value or _in_noise(el):
+        if not value or in_noise(el):
             continue
         label = " ".join(
             f"{e.get('class') or ''} {e.get('itemprop') or ''}" for e in (el, el.getparent())
@@ -116,6 +128,12 @@ def _date_span(text: str) -> str | None:
 def headline_anchor(root: HtmlElement, title: str | None) -> HtmlElement | None:
     """The element showing the headline: the first h1, else one whose text is the title."""
     shown = headlines(root)
+    if shown and title:
+        # The h1 that shows the chosen headline, not a logo or section heading before it.
+        key = _key(title)
+        for heading in shown[:8]:
+            if key and key in _key(text_of(heading)):
+                return heading
     if shown:
         return shown[0]
     if title and len(title) < 300:
@@ -221,6 +239,6 @@ def text_date(root: HtmlElement, title: str | None = None) -> str | None:
         for value in (el.get("title"), text_of(el)):
             if value and len(value) <= 120:
                 found = _date_span(value)
-                if found and not _in_noise(el):
+                if found and not in_noise(el):
                     return found
     return None

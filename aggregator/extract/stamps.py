@@ -1,0 +1,187 @@
+"""Visible date stamps: "Published 10:30 AM EST, Tue November 24, 2026", "Aktualisiert am …".
+
+Many pages print their dates only as text in a byline or meta block, after a
+label that says which date it is. This module finds such labels in the page's
+visible text (outside sidebars, teaser lists, comments and footers), cuts the
+stamp that follows the label and keeps it only when `aggregator.dates.parse_date`
+reads it, so the raw value handed on is one the dates pipeline understands.
+"Updated"/"Modified" labels give the modified date, the others the published one.
+
+No settings, no stats.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import accumulate
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from aggregator.dates import ParsedDate, parse_date
+from aggregator.extract import boilerplate as bp
+from aggregator.extract.datefind import DAY as _DAY
+from aggregator.extract.datefind import is_teaser
+from aggregator.extract.document import norm_space
+
+_UPDATED = (
+    r"(?:last\s+|zuletzt\s+)?(?:updated|modified|aktualisiert|ge(?:ä|ae)ndert|letzte\s+(?:ä|ae)nderung"
+    r"|actualizad[oa]|atualizad[oa]|modificad[oa]|mis\s+(?:à|a)\s+jour|modifi(?:é|e)e?|aggiornat[oa]"
+    r"|bijgewerkt|uppdaterad|oppdatert|opdateret|обновлено)"
+)
+_PUBLISHED = (
+    r"(?:first\s+)?(?:published|posted|ver(?:ö|oe)ffentlicht|erschienen|publiziert|publicad[oa]"
+    r"|publi(?:é|e)e?|pubblicat[oa]|gepubliceerd|opublikowano|publicerad|publisert|udgivet"
+    r"|опубликовано)"
+)
+# Generic words count only as a label with a colon ("Datum: 01.02.2022").
+_GENERIC = r"(?:date|datum|fecha|data|stand)\s*:"
+_LABEL = re.compile(rf"(?<!\w)(?:(?P<up>{_UPDATED})|(?P<pub>{_PUBLISHED}|{_GENERIC}))(?!\w)", re.I)
+# Script text is skipped later, for the few nodes that hold a label: a `not(parent::script)`
+# test here would cost more than the whole search.
+_TEXTS = etree.XPath("//body//text()")
+_NOT_TEXT = frozenset(("script", "style", "noscript", "template"))
+# Lower-case stems of every label above, for a fast first pass.
+_STEMS = (
+    "publi", "posted", "ver\u00f6ffentl", "veroeffentl", "erschienen", "updated", "modifi",
+    "aktualisiert", "ge\u00e4ndert", "geaendert", "\u00e4nderung", "aenderung", "actualizad",
+    "atualizad", "mis \u00e0 jour", "mis a jour", "aggiornat", "bijgewerkt", "uppdaterad",
+    "oppdatert", "opdateret", "gepubliceerd", "opublikowano", "udgivet",
+    "\u043e\u043f\u0443\u0431\u043b\u0438\u043a", "\u043e\u0431\u043d\u043e\u0432\u043b",
+    "date", "datum", "fecha", "data", "stand",
+)  # fmt: skip
+# A time and zone right after the date: ", 10:16 Uhr", " at 3:45 PM ET", " à 10h20".
+_AFTER = re.compile(
+    r"(?:[\s,·|-]{0,4}(?:um|at|à|a las|alle|às|kl\.?|-)?\s*\d{1,2}[:.h]\d{2}(?::\d{2})?"
+    r"(?:\s?[ap]\.?m\.?)?(?:\s?(?:uhr|h))?(?:\s+[A-Z]{2,5}\b|\s?[+-]\d{2}:?\d{2})?)?",
+    re.I,
+)
+_ELSEWHERE = bp.HARD_NEGATIVE | bp.words_set(
+    "sidebar widget teaser teasers popular trending latest more-news most-read reply replies"
+)
+_OWNERS = ("article", "main")
+_MAX_GAP = 40  # characters between the label and the date it announces
+_MAX_HITS = 40
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A visible date stamp: its raw text and what parse_date read from it."""
+
+    raw: str
+    parsed: ParsedDate
+
+
+def _window(node: str) -> tuple[HtmlElement | None, str]:
+    """The smallest element around a text node whose text is short enough to be a stamp line."""
+    parent = node.getparent()  # type: ignore[attr-defined]
+    if parent is not None and node.is_tail:  # type: ignore[attr-defined]
+        parent = parent.getparent()
+    element = parent
+    for _ in range(3):
+        if element is None:
+            break
+        # Joined with spaces: "14:49:39" and "Erschienen" may sit in sibling elements.
+        text = norm_space(" ".join(element.itertext()))
+        if len(text) > 240:
+            break
+        if _DAY.search(text[_label_start(text) :]):
+            return element, text
+        element = element.getparent()
+    return parent, norm_space(str(node))
+
+
+def _label_start(text: str) -> int:
+    match = _LABEL.search(text)
+    return match.start() if match else 0
+
+
+def _cut(text: str, start: int) -> str | None:
+    """The stamp after the label at `start`: label, date, and a time and zone after it."""
+    date = _DAY.search(text, start, start + _MAX_GAP + 60)
+    if date is None or date.start() - start > _MAX_GAP + 40:
+        return None
+    following = _AFTER.match(text, date.end())
+    end = following.end() if following else date.end()
+    return norm_space(text[start:end])
+
+
+def _read(raw: str, now: datetime) -> Stamp | None:
+    """The stamp as parse_date reads it: whole, else from its date on (labels it does not know)."""
+    parsed = parse_date(raw, now=now)
+    if parsed is not None:
+        return Stamp(raw, parsed)
+    date = _DAY.search(raw)
+    if date is None or date.start() == 0:
+        return None
+    rest = raw[date.start() :]
+    parsed = parse_date(rest, now=now)
+    return Stamp(rest, parsed) if parsed is not None else None
+
+
+def _hits(root: HtmlElement) -> list[str]:
+    """Text nodes that hold a label, in page order.
+
+    A regex over every text node costs more than the rest of the extraction, so
+    the joined text is searched for the labels' stems with str.find (fast, in C)
+    and only the nodes holding one are checked with the label regex.
+    """
+    texts: list[str] = _TEXTS(root)
+    joined = "\x00".join(texts).lower()
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    indexes: set[int] = set()
+    for stem in _STEMS:
+        position = joined.find(stem)
+        while position >= 0 and len(indexes) < 4 * _MAX_HITS:
+            indexes.add(bisect_right(starts, position) - 1)
+            position = joined.find(stem, position + len(stem))
+    hits = [texts[i] for i in sorted(indexes) if _visible(texts[i]) and _LABEL.search(texts[i])]
+    return hits[:_MAX_HITS]
+
+
+def _elsewhere(element: HtmlElement) -> bool:
+    """A stamp that dates something else: another article in a list, a comment, a widget.
+
+    Looser than datefind's noise test: a labelled stamp in the page header or an
+    article's own footer ("Erschienen am …") is the page's date.
+    """
+    for ancestor in (element, *element.iterancestors()):
+        tag = ancestor.tag
+        if tag in ("aside", "nav") or bp.words(ancestor) & _ELSEWHERE:
+            return True
+        if tag in ("li", "article") and is_teaser(ancestor):
+            return True
+        if tag == "footer" and not any(a.tag in _OWNERS for a in ancestor.iterancestors()):
+            return True  # the site's footer: copyright and licence lines
+    return False
+
+
+def _visible(node: str) -> bool:
+    parent = node.getparent()  # type: ignore[attr-defined]
+    if parent is not None and node.is_tail:  # type: ignore[attr-defined]
+        parent = parent.getparent()
+    return parent is not None and parent.tag not in _NOT_TEXT
+
+
+def find_stamps(root: HtmlElement, now: datetime | None = None) -> dict[str, Stamp]:
+    """The first published and the first modified stamp in the page's visible text."""
+    now = now or datetime.now(UTC)
+    found: dict[str, Stamp] = {}
+    for node in _hits(root):
+        element, text = _window(node)
+        if element is None or _elsewhere(element):
+            continue
+        for label in _LABEL.finditer(text):
+            kind = "modified" if label.group("up") else "published"
+            if kind in found:
+                continue
+            raw = _cut(text, label.start())
+            stamp = _read(raw, now) if raw and "©" not in raw else None
+            if stamp is not None:
+                found[kind] = stamp
+        if len(found) == 2:
+            break
+    return found
