@@ -9,7 +9,7 @@ can be traced to the layer (and fixed with a selector) without re-crawling.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache
 from typing import Any
@@ -126,6 +126,29 @@ def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
     return (body or None), ("text" if body else None)
 
 
+def _authors(
+    layers: Layers,
+    root: HtmlElement,
+    title: str | None,
+    links: Callable[[], list[HtmlElement]],
+    site: str | None,
+) -> tuple[list[str], str | None]:
+    """People from the first layer that names any, then the byline; else the site signing."""
+    found = [(layer, values["authors"]) for layer, values in layers if values.get("authors")]
+    for layer, names in found:
+        people = clean.clean_authors(names, site)
+        if people:
+            return people, layer
+    people = clean.clean_authors(byline_authors(root, title, links()), site)
+    if people:
+        return people, "text"
+    for layer, names in found:
+        people = clean.clean_authors(names, site, keep_site=True)
+        if people:
+            return people, layer
+    return [], None
+
+
 def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> None:
     """Every field but the body, each from the first layer that has it."""
     site, _ = _pick(layers, "site_name")
@@ -137,9 +160,8 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
         setattr(item, attr.replace("_raw", "_source"), kind)
         if layer:
             item.sources[attr] = layer
-    authors, authors_layer = _pick(layers, "authors")
     links = cache(lambda: rel_links(root))  # one scan, and only if a fallback needs it
-    item.authors = clean.clean_authors(authors or byline_authors(root, item.title, links()), site)
+    item.authors, authors_layer = _authors(layers, root, item.title, links, site)
     summary, summary_layer = _pick(layers, "summary")
     item.summary = norm_space(summary) or None
     image, image_layer = _pick(layers, "image")

@@ -16,11 +16,28 @@ from aggregator.extract.datefind import ISO_DATE, ISO_DATETIME
 from aggregator.extract.document import norm_space
 
 _BY = re.compile(r"^\s*(by|von|por|par|di|door|de|text|texto|texte|autor|author)\s*:?\s+", re.I)
+# "Erstellt von Jane Doe", "Posted by Jane Doe": a verb, then the by-word.
+_VERB_BY = re.compile(
+    r"^(?:[\w-]+\s+){0,2}?(?:erstellt|geschrieben|verfasst|gespeichert|gepostet|written|posted"
+    r"|published|reported|escrito|publicado|redactado|écrit|rédigé|publié|scritto|pubblicato"
+    r"|alles|mehr|more|all|articles|artikel|beiträge)"
+    r"\s+(?:von|by|por|par|da|di|from|of)\s+",
+    re.I,
+)
+# "Capital Von Jemima Kelly": a kicker word, then a capitalised by-word (case matters:
+# "Ursula von der Leyen" is a name).
+_KICKER_BY = re.compile(r"^[\w-]+\s+(?:Von|By|Por|Par)\s+")
+# "Posted on September 21, 2020 by Adi Tzlil": a dated credit line.
+_DATED_BY = re.compile(r"^.{0,60}?(?:19|20)\d{2},?\s+(?:by|von|por|par|di)\s+", re.I)
+# "lupa am 26/10/13": a date or time after the name.
+_TRAILING_DATE = re.compile(r"\s+(?:am|on|le|el|il|at|um)\s+\d.*$")
 _NOT_PEOPLE = re.compile(
-    r"^(admin|administrator|by|guest|anonymous|unknown|user|webmaster|null|none|n/a)$",
+    r"^(admin|administrator|by|guest|anonymous|unknown|user|webmaster|null|none|n/a|staff)$",
     re.IGNORECASE,
 )
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|\by\b|\bet\b|&)\s*", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:,|;|\||\band\b|\bund\b|\by\b|\bet\b|\bog\b|&)\s*|\s+[-\u2013\u2014/]\s+", re.I
+)
 
 
 def text_key(text: str) -> str:
@@ -31,8 +48,29 @@ def text_key(text: str) -> str:
 _key = text_key
 
 
-def clean_authors(names: Iterable[str], site_name: str | None = None) -> list[str]:
-    """People's names: no "By", no URLs, no "Admin", no duplicates, page order kept."""
+def _unbylined(text: str) -> str:
+    for pattern in (_DATED_BY, _VERB_BY, _KICKER_BY, _BY):
+        text = pattern.sub("", text, count=1)
+    return _TRAILING_DATE.sub("", text)
+
+
+def _person(name: str) -> bool:
+    """Not a role word, not a number or time ("03:48 pm", "105092")."""
+    digits = sum(c.isdigit() for c in name)
+    letters = sum(c.isalpha() for c in name)
+    if "?" in name or "!" in name:
+        return False  # a link text such as "Who writes for us?"
+    return len(name) >= 2 and letters > digits and not _NOT_PEOPLE.match(name)
+
+
+def clean_authors(
+    names: Iterable[str], site_name: str | None = None, *, keep_site: bool = False
+) -> list[str]:
+    """People's names: no "By", no URLs, no "Admin", no dates, no duplicates, page order kept.
+
+    The site's own name is dropped unless `keep_site`: a blog or publisher that
+    signs as itself is the author when no person is named.
+    """
     out: list[str] = []
     seen: set[str] = set()
     site_key = _key(site_name or "")
@@ -40,17 +78,18 @@ def clean_authors(names: Iterable[str], site_name: str | None = None) -> list[st
         text = norm_space(html.unescape(raw))
         if not text or len(text) > 120 or "://" in text or text.startswith(("@", "www.")):
             continue
-        text = _BY.sub("", text)
-        for name in _AUTHOR_SPLIT.split(text):
-            name = norm_space(_BY.sub("", name)).strip(" .,:|-")
+        for name in _AUTHOR_SPLIT.split(_unbylined(text)):
+            name = norm_space(_unbylined(name)).strip(" .,:|-()[]")
             key = _key(name)
-            if not key or key in seen or _NOT_PEOPLE.match(name) or len(name) < 2:
+            if not key or key in seen or not _person(name):
                 continue
-            if site_key and key == site_key:
+            if site_key and key == site_key and not keep_site:
                 continue
             seen.add(key)
             out.append(name)
-    return out
+    # "SHOW ALL ARTICLES OFJane Doe" beside "Jane Doe": a link text that holds a name.
+    keys = [_key(name) for name in out]
+    return [n for n, k in zip(out, keys, strict=True) if not any(o != k and o in k for o in keys)]
 
 
 def choose_date(

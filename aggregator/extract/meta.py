@@ -76,12 +76,13 @@ def meta_fields(meta: dict[str, list[str]]) -> Fields:
             tags.extend(t.strip() for t in value.split(",") if t.strip())
         if tags:
             break
-    authors = [a for key in AUTHOR_KEYS for a in meta.get(key, [])[:5]]
+    # Every value of the first key that has any: several `<meta name=author>` are co-authors.
+    authors = next((meta[key][:5] for key in AUTHOR_KEYS if meta.get(key)), [])
     fields: Fields = {
         "title": _first(meta, TITLE_KEYS),
         "published": _first(meta, PUBLISHED_KEYS),
         "modified": _first(meta, MODIFIED_KEYS),
-        "authors": authors[:1] if authors else [],
+        "authors": authors,
         "summary": _first(meta, SUMMARY_KEYS),
         "image": _first(meta, IMAGE_KEYS),
         "category": _first(meta, SECTION_KEYS),
