@@ -56,7 +56,12 @@ def _pick(layers: Layers, name: str) -> tuple[Any, str | None]:
 
 
 def _date(
-    layers: Layers, name: str, url: str, root: HtmlElement, title: str | None, stamp: Stamp | None
+    layers: Layers,
+    name: str,
+    url: str,
+    root: HtmlElement,
+    title: str | None,
+    stamps: dict[str, Stamp],
 ) -> tuple[str | None, str | None, str | None]:
     """Raw date, its DATE_SOURCES kind, and the layer that supplied it."""
     candidates: list[tuple[str | None, str]] = []
@@ -70,6 +75,7 @@ def _date(
     if name == "published":
         layer_of[len(candidates)] = "url"
         candidates.append((datefind.url_date(url), "url"))
+    stamp, updated = stamps.get(name), stamps.get("modified")
     visible: tuple[int, date, bool] | None = None
     if stamp is not None:
         visible = (len(candidates), stamp.parsed.value.date(), stamp.parsed.precision != "day")
@@ -79,8 +85,11 @@ def _date(
     # text scan is the costliest layer: skip it when one is already there.
     precise = any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates)
     if name == "published" and stamp is None and not precise:
+        found = datefind.text_date(root, title)
+        if found and updated is not None and found in updated.raw:
+            found = None  # the date the "Updated …" stamp already gave to modified
         layer_of[len(candidates)] = "text"
-        candidates.append((datefind.text_date(root, title), "text"))
+        candidates.append((found, "text"))
     index = clean.choose_date(candidates, visible)
     if index is None:
         return None, None, None
@@ -155,7 +164,7 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
     item.title, item.sources["title"] = _title(root, layers, url, site)
     stamps = find_stamps(root)
     for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
-        value, kind, layer = _date(layers, name, url, root, item.title, stamps.get(name))
+        value, kind, layer = _date(layers, name, url, root, item.title, stamps)
         setattr(item, attr, value)
         setattr(item, attr.replace("_raw", "_source"), kind)
         if layer:

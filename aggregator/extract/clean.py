@@ -32,7 +32,8 @@ _DATED_BY = re.compile(r"^.{0,60}?(?:19|20)\d{2},?\s+(?:by|von|por|par|di)\s+", 
 # "lupa am 26/10/13": a date or time after the name.
 _TRAILING_DATE = re.compile(r"\s+(?:am|on|le|el|il|at|um)\s+\d.*$")
 _NOT_PEOPLE = re.compile(
-    r"^(admin|administrator|by|guest|anonymous|unknown|user|webmaster|null|none|n/a|staff)$",
+    r"^(admin|administrator|by|guest|anonymous|unknown|user|webmaster|null|none|n/a|staff"
+    r"|follow|folgen|kontakt|contact|share|teilen)$",
     re.IGNORECASE,
 )
 _AUTHOR_SPLIT = re.compile(

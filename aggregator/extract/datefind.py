@@ -38,6 +38,11 @@ DAY = re.compile(
     r"|(?:19|20)\d{2}年\s?\d{1,2}月\s?\d{1,2}日)"
 )
 _TEXT_DATE = DAY
+_UPDATE_LABEL = re.compile(
+    r"\b(?:updated|modified|aktualisiert|ge(?:ä|ae)ndert|actualizad[oa]|atualizad[oa]"
+    r"|mis (?:à|a) jour|modifi(?:é|e)e?|aggiornat[oa]|bijgewerkt|last edited)\b",
+    re.I,
+)
 
 
 _TIME_AFTER = re.compile(
@@ -226,11 +231,17 @@ def _reversed_content(el: HtmlElement) -> Iterator[str | None]:
             stack.append((child, child.iterchildren(reversed=True)))
 
 
+def _after_update_label(piece: str, found: str) -> bool:
+    """True for "Updated 3:45 PM, July 5": that date is the modification (stamps.py has it)."""
+    label = _UPDATE_LABEL.search(piece)
+    return label is not None and label.start() < piece.find(found)
+
+
 def text_date(root: HtmlElement, title: str | None = None) -> str | None:
     """Date text near the headline, or from an element whose class says it holds a date."""
     for piece in near_headline(root, title):
         found = _date_span(piece)
-        if found:
+        if found and not _after_update_label(piece, found):
             return found
     for el in _dated(root):
         words = " ".join(bp.words(el))

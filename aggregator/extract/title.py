@@ -66,9 +66,10 @@ def _is_site_part(part: str, keys: set[str]) -> bool:
         return True
     if len(part.split()) > 4:
         return False
-    # "Bibliothek 2.0 und mehr" on bibliothek2null.de: a long word the host starts with.
-    words = [w.casefold() for w in _WORD.findall(part) if len(w) > 4]
-    return any(k in key or any(k.startswith(w) for w in words) for k in keys)
+    # A word that starts like the site's name: "Bergsteigen.com", "Der SeglerBlog aus Berlin",
+    # "Bibliothek 2.0 und mehr" on bibliothek2null.de (not "Skibergsteigen").
+    words = [text_key(w) for w in _WORD.findall(part)]
+    return any(w.startswith(k) or k.startswith(w) for w in words for k in keys)
 
 
 def strip_site(
