@@ -33,7 +33,8 @@ _UPDATED = (
     r"|bijgewerkt|uppdaterad|oppdatert|opdateret|обновлено)"
 )
 _PUBLISHED = (
-    r"(?:first\s+)?(?:published|posted|ver(?:ö|oe)ffentlicht|erschienen|publiziert|publicad[oa]"
+    r"(?:first\s+)?(?:published|posted|submitted|created|ver(?:ö|oe)ffentlicht|erschienen|publiziert"
+    r"|erstellt|eingestellt|gespeichert|publicad[oa]|cread[oa]|cr(?:é|e)(?:é|e)e?"
     r"|publi(?:é|e)e?|pubblicat[oa]|gepubliceerd|opublikowano|publicerad|publisert|udgivet"
     r"|опубликовано)"
 )
@@ -46,7 +47,8 @@ _TEXTS = etree.XPath("//body//text()")
 _NOT_TEXT = frozenset(("script", "style", "noscript", "template"))
 # Lower-case stems of every label above, for a fast first pass.
 _STEMS = (
-    "publi", "posted", "ver\u00f6ffentl", "veroeffentl", "erschienen", "updated", "modifi",
+    "publi", "posted", "submitted", "created", "erstellt", "eingestellt", "gespeichert",
+    "cread", "cr\u00e9\u00e9", "ver\u00f6ffentl", "veroeffentl", "erschienen", "updated", "modifi",
     "aktualisiert", "ge\u00e4ndert", "geaendert", "\u00e4nderung", "aenderung", "actualizad",
     "atualizad", "mis \u00e0 jour", "mis a jour", "aggiornat", "bijgewerkt", "uppdaterad",
     "oppdatert", "opdateret", "gepubliceerd", "opublikowano", "udgivet",
@@ -61,8 +63,10 @@ _AFTER = re.compile(
 )
 _ELSEWHERE = bp.HARD_NEGATIVE | bp.words_set(
     "sidebar widget teaser teasers popular trending latest more-news most-read reply replies"
+    " copyright license licence"
 )
 _OWNERS = ("article", "main")
+_NOTICE = re.compile(r"©|&copy;|\bcopyright\b|\blicen[cs]e\b|\bCC BY\b", re.I)
 _MAX_GAP = 40  # characters between the label and the date it announces
 _MAX_HITS = 40
 
@@ -81,17 +85,20 @@ def _window(node: str) -> tuple[HtmlElement | None, str]:
     if parent is not None and node.is_tail:  # type: ignore[attr-defined]
         parent = parent.getparent()
     element = parent
+    own = norm_space(str(node))
     for _ in range(3):
         if element is None:
             break
         # Joined with spaces: "14:49:39" and "Erschienen" may sit in sibling elements.
         text = norm_space(" ".join(element.itertext()))
         if len(text) > 240:
-            break
+            # A long meta line: the label's node and what follows it ("am <abbr>16.12.2012</abbr>").
+            start = text.find(own)
+            return element, (text[start : start + len(own) + 80] if start >= 0 else own)
         if _DAY.search(text[_label_start(text) :]):
             return element, text
         element = element.getparent()
-    return parent, norm_space(str(node))
+    return parent, own
 
 
 def _label_start(text: str) -> int:
@@ -173,13 +180,13 @@ def find_stamps(root: HtmlElement, now: datetime | None = None) -> dict[str, Sta
     for node in _hits(root):
         element, text = _window(node)
         if element is None or _elsewhere(element):
-            continue
+            continue  # another page's date
         for label in _LABEL.finditer(text):
             kind = "modified" if label.group("up") else "published"
-            if kind in found:
-                continue
+            if kind in found or _NOTICE.search(text, 0, label.start()):
+                continue  # a copyright or licence line: "© 2007-16 … erstellt 09.03.2016"
             raw = _cut(text, label.start())
-            stamp = _read(raw, now) if raw and "©" not in raw else None
+            stamp = _read(raw, now) if raw else None
             if stamp is not None:
                 found[kind] = stamp
         if len(found) == 2:
