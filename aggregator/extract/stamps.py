@@ -66,9 +66,11 @@ _ELSEWHERE = bp.HARD_NEGATIVE | bp.words_set(
     " copyright license licence"
 )
 _OWNERS = ("article", "main")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _NOTICE = re.compile(r"©|&copy;|\bcopyright\b|\blicen[cs]e\b|\bCC BY\b", re.I)
 _MAX_GAP = 40  # characters between the label and the date it announces
 _MAX_HITS = 40
+_MAX_NODE = 300  # longer text nodes are prose
 
 
 @dataclass(frozen=True)
@@ -117,15 +119,24 @@ def _cut(text: str, start: int) -> str | None:
 
 
 def _read(raw: str, now: datetime) -> Stamp | None:
-    """The stamp as parse_date reads it: whole, else from its date on (labels it does not know)."""
-    parsed = parse_date(raw, now=now)
-    if parsed is not None:
-        return Stamp(raw, parsed)
+    """The stamp as parse_date reads it: whole when it can, else from its date on.
+
+    The whole stamp keeps a time printed before the date ("Updated 3:45 PM ET,
+    Fri July 5, 2024"). It is tried only when the words between label and date
+    are short (a time, a zone, "am", "on"): a name there ("Veröffentlicht von
+    SeglerBlog am …") would send parse_date to its slow dateparser fallback.
+    """
     date = _DAY.search(raw)
-    if date is None or date.start() == 0:
+    if date is None:
         return None
+    label = _LABEL.match(raw)
+    gap = raw[label.end() if label else 0 : date.start()]
+    if any(c.isdigit() for c in gap) or all(len(w) <= 4 for w in _LETTERS.findall(gap)):
+        parsed = parse_date(raw, now=now)
+        if parsed is not None:
+            return Stamp(raw, parsed)
     rest = raw[date.start() :]
-    parsed = parse_date(rest, now=now)
+    parsed = parse_date(rest, now=now) if rest != raw else None
     return Stamp(rest, parsed) if parsed is not None else None
 
 
@@ -133,10 +144,11 @@ def _hits(root: HtmlElement) -> list[str]:
     """Text nodes that hold a label, in page order.
 
     A regex over every text node costs more than the rest of the extraction, so
-    the joined text is searched for the labels' stems with str.find (fast, in C)
-    and only the nodes holding one are checked with the label regex.
+    the joined text of the short nodes (a stamp line, not a paragraph) is searched
+    for the labels' stems with str.find (fast, in C) and only the nodes holding
+    one are checked with the label regex.
     """
-    texts: list[str] = _TEXTS(root)
+    texts: list[str] = [text for text in _TEXTS(root) if len(text) <= _MAX_NODE]
     joined = "\x00".join(texts).lower()
     starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
     indexes: set[int] = set()
