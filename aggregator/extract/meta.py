@@ -76,8 +76,10 @@ def meta_fields(meta: dict[str, list[str]]) -> Fields:
             tags.extend(t.strip() for t in value.split(",") if t.strip())
         if tags:
             break
-    # Every value of the first key that has any: several `<meta name=author>` are co-authors.
-    authors = next((meta[key][:5] for key in AUTHOR_KEYS if meta.get(key)), [])
+    # Every value of the first key that names people: several `<meta name=author>` are
+    # co-authors; `article:author` is often a profile URL, then the next key is asked.
+    named = (meta.get(key, []) for key in AUTHOR_KEYS)
+    authors = next((v[:5] for v in named if any("://" not in a for a in v)), [])
     fields: Fields = {
         "title": _first(meta, TITLE_KEYS),
         "published": _first(meta, PUBLISHED_KEYS),

@@ -88,3 +88,11 @@ def test_rel_author_under_a_body_class_that_mentions_a_sidebar() -> None:
 def test_author_in_a_real_sidebar_is_not_taken() -> None:
     body = '<div class="sidebar"><a rel="author" href="/a/x">Someone Else</a></div>'
     assert authors_of("", body) == []
+
+
+def test_article_author_url_gives_way_to_a_named_meta() -> None:
+    head = (
+        '<meta property="article:author" content="https://www.facebook.com/janedoe">'
+        '<meta name="parsely-author" content="Jane Doe">'
+    )
+    assert authors_of(head, "") == ["Jane Doe"]
