@@ -148,12 +148,14 @@ def headline_anchor(root: HtmlElement, title: str | None) -> HtmlElement | None:
     return None
 
 
-def near_headline(root: HtmlElement, title: str | None) -> list[str]:
+def near_headline(
+    root: HtmlElement, title: str | None, anchor: HtmlElement | None = None
+) -> list[str]:
     """Text pieces around the headline, closest first, alternating after and before.
 
     A date or byline just above the headline beats one in a teaser list further down.
     """
-    anchor = headline_anchor(root, title)
+    anchor = headline_anchor(root, title) if anchor is None else anchor
     if anchor is None:
         return []
     after = _visible(texts_after(anchor), 40)
@@ -239,10 +241,15 @@ def _after_update_label(piece: str, found: str) -> bool:
 
 def text_date(root: HtmlElement, title: str | None = None) -> str | None:
     """Date text near the headline, or from an element whose class says it holds a date."""
-    for piece in near_headline(root, title):
-        found = _date_span(piece)
-        if found and not _after_update_label(piece, found):
-            return found
+    anchor = headline_anchor(root, title)
+    shown = headlines(root)
+    # Around the h1 showing the headline, then around the page's first h1 (a blog
+    # may print the post's date in a column that comes before the post's h1).
+    for around in dict.fromkeys(a for a in (anchor, *shown[:1]) if a is not None):
+        for piece in near_headline(root, title, around):
+            found = _date_span(piece)
+            if found and not _after_update_label(piece, found):
+                return found
     for el in _dated(root):
         words = " ".join(bp.words(el))
         if not any(w in words for w in _DATE_WORDS) or any(w in words for w in _UPDATE_WORDS):
