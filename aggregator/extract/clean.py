@@ -20,7 +20,7 @@ _BY = re.compile(r"^\s*(by|von|por|par|di|door|de|text|texto|texte|autor|author)
 _VERB_BY = re.compile(
     r"^(?:[\w-]+\s+){0,2}?(?:erstellt|geschrieben|verfasst|gespeichert|gepostet|written|posted"
     r"|published|reported|escrito|publicado|redactado|écrit|rédigé|publié|scritto|pubblicato"
-    r"|alles|mehr|more|all|articles|artikel|beiträge)"
+    r"|alles|mehr|more|all|articles|artikel|beiträge|recipe|rezept|receta|recette|ricetta)"
     r"\s+(?:von|by|por|par|da|di|from|of)\s+",
     re.I,
 )
