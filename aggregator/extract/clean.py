@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from aggregator.extract.datefind import ISO_DATE, ISO_DATETIME
 from aggregator.extract.document import norm_space
@@ -103,9 +103,9 @@ def choose_date(
     day (zones shift the day); a day-only stamp comes after the ISO values.
     """
     present = [(i, norm_space(v)) for i, (v, _) in enumerate(candidates) if v and norm_space(v)]
-    for index, value in present:
-        if ISO_DATETIME.match(value):
-            return index
+    precise = [(i, v) for i, v in present if ISO_DATETIME.match(v)]
+    if precise:
+        return _local_form(precise)
     day = next((v for _, v in present if ISO_DATE.match(v)), None)
     agrees = visible is not None and (day is None or abs((_iso_day(day) - visible[1]).days) <= 1)
     if visible is not None and visible[2] and agrees:
@@ -116,6 +116,32 @@ def choose_date(
     if visible is not None:
         return visible[0]
     return present[0][0] if present else None
+
+
+def _local_form(precise: list[tuple[int, str]]) -> int:
+    """The first ISO datetime, or the same instant written with the site's own offset.
+
+    JSON-LD often gives UTC ("2023-11-09T02:11:03Z") where the page's `<time>` or
+    microdata says "2023-11-08T21:11:03-05:00": same instant, but only the latter
+    keeps the local wall time and day the site published on.
+    """
+    first_index, first = precise[0]
+    instant = _instant(first)
+    if instant is None or instant.utcoffset() != timedelta(0):
+        return first_index
+    for index, value in precise[1:]:
+        other = _instant(value)
+        if other is not None and other.utcoffset() and abs((other - instant).total_seconds()) <= 60:
+            return index
+    return first_index
+
+
+def _instant(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _iso_day(value: str) -> date:

@@ -137,3 +137,19 @@ def test_choose_date_order() -> None:
     assert choose_date(candidates, (2, date(2024, 8, 1), True)) == 1  # disagrees
     assert choose_date(candidates, (2, day, False)) == 1  # a day-only stamp adds nothing
     assert choose_date([("2024-07-05T10:00Z", "meta"), ("x", "text")], (1, day, True)) == 0
+
+
+def test_same_instant_with_the_sites_offset_beats_utc() -> None:
+    candidates = [
+        ("2023-11-09T02:11:03+00:00", "jsonld"),
+        ("2023-11-08T21:11:03-05:00", "time"),
+    ]
+    assert choose_date(candidates) == 1
+    # A different instant, or a first value already local, keeps layer order.
+    assert (
+        choose_date([("2023-11-09T02:11:03Z", "jsonld"), ("2023-11-08T09:00-05:00", "time")]) == 0
+    )
+    assert (
+        choose_date([("2023-11-08T21:11:03-05:00", "jsonld"), ("2023-11-09T02:11:03Z", "meta")])
+        == 0
+    )
