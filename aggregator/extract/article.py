@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
 from aggregator.extract.document import headlines, norm_space, parse_html, text_of
-from aggregator.extract.stamps import Stamp, find_stamps
+from aggregator.extract.stamps import Stamp, find_stamps, local_form
 from aggregator.extract.title import choose_title
 from aggregator.items import ArticleItem
 
@@ -93,7 +93,13 @@ def _date(
     index = clean.choose_date(candidates, visible)
     if index is None:
         return None, None, None
-    return norm_space(candidates[index][0]), candidates[index][1], layer_of[index]
+    value = norm_space(candidates[index][0])
+    if name == "published" and value.endswith(("Z", "+00:00")) and stamp is None:
+        # A UTC instant: the wall time printed under the headline gives the site's offset.
+        local = local_form(value, datefind.text_date(root, title))
+        if local:
+            return local, candidates[index][1], layer_of[index]
+    return value, candidates[index][1], layer_of[index]
 
 
 _KINDS = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": "meta"}

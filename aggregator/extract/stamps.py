@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from itertools import accumulate
 
 from lxml import etree
@@ -204,3 +204,44 @@ def find_stamps(root: HtmlElement, now: datetime | None = None) -> dict[str, Sta
         if len(found) == 2:
             break
     return found
+
+
+def local_form(iso: str, wall: str | None, now: datetime | None = None) -> str | None:
+    """The UTC instant `iso` in the offset that the page's printed wall time reveals.
+
+    "2022-05-04T03:37:37+00:00" in the metadata and "3 May, 2022, 11:37 pm" under
+    the headline are the same moment seen from UTC-4: the result is
+    "2022-05-03T23:37:37-04:00", the same instant with the site's local day. The
+    minutes must match and the offset be whole quarter hours between -12 and +14
+    hours, so a time printed for something else is not taken for the offset, and
+    the clock must be unambiguous ("9:02" may be 21:02 on a 12-hour clock).
+    """
+    if not wall or not _clock_is_clear(wall):
+        return None
+    try:
+        instant = datetime.fromisoformat(iso.replace(" ", "T", 1))
+    except ValueError:
+        return None
+    if instant.utcoffset() != timedelta(0):
+        return None
+    shown = parse_date(wall, now=now or datetime.now(UTC))  # no zone in the text: read as UTC
+    if shown is None or shown.precision not in ("minute", "second"):
+        return None
+    offset = shown.value.replace(second=0) - instant.replace(second=0, microsecond=0)
+    quarters, rest = divmod(offset.total_seconds(), 900)
+    if rest or not offset or not timedelta(hours=-12) <= offset <= timedelta(hours=14):
+        return None
+    return instant.astimezone(timezone(timedelta(seconds=quarters * 900))).isoformat()
+
+
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2})[:.h]\d{2}(?!\d)")
+_MERIDIEM = re.compile(r"\d\s?[ap]\.?m\b", re.I)
+
+
+def _clock_is_clear(wall: str) -> bool:
+    """A time that is a 24-hour reading (13:05, 09:58) or carries am/pm."""
+    clock = _CLOCK.search(wall)
+    if clock is None:
+        return False
+    hour = clock.group(1)
+    return bool(_MERIDIEM.search(wall)) or int(hour) > 12 or hour.startswith("0")

@@ -10,7 +10,7 @@ from aggregator.dates import parse_date
 from aggregator.extract import extract_article_html
 from aggregator.extract.clean import choose_date
 from aggregator.extract.document import parse_html
-from aggregator.extract.stamps import find_stamps
+from aggregator.extract.stamps import find_stamps, local_form
 
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
 PROSE = "<p>" + "The council voted on the ferry budget after a long debate. " * 12 + "</p>"
@@ -153,3 +153,18 @@ def test_same_instant_with_the_sites_offset_beats_utc() -> None:
         choose_date([("2023-11-08T21:11:03-05:00", "jsonld"), ("2023-11-09T02:11:03Z", "meta")])
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("iso", "wall", "expected"),
+    [
+        ("2022-05-04T03:37:37+00:00", "3 May, 2022, 11:37 pm", "2022-05-03T23:37:37-04:00"),
+        ("2025-09-09T07:58:05.000Z", "09.09.2025, 09:58", "2025-09-09T09:58:05+02:00"),
+        ("2020-08-19T18:02:47+00:00", "19 August 2020 9:02", None),  # 9:02 or 21:02?
+        ("2022-05-04T03:37:37+00:00", "3 May, 2022, 11:15 pm", None),  # minutes differ
+        ("2022-05-04T03:37:37-04:00", "3 May, 2022, 11:37 pm", None),  # not UTC
+        ("2022-05-04T03:37:37Z", "3 May 2022", None),  # no time printed
+    ],
+)
+def test_local_form_from_the_printed_wall_time(iso: str, wall: str, expected: str | None) -> None:
+    assert local_form(iso, wall, NOW) == expected
