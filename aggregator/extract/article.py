@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import date
 from functools import cache, partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -21,6 +22,8 @@ from lxml.html import HtmlElement
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, safety, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
 from aggregator.extract.document import decode, headlines, norm_space, parse_html, text_of
+from aggregator.extract.stamps import Stamp, find_stamps, local_form
+from aggregator.extract.title import choose_title
 from aggregator.items import ArticleItem
 
 logger = logging.getLogger(__name__)
@@ -55,7 +58,12 @@ def _pick(layers: Layers, name: str) -> tuple[Any, str | None]:
 
 
 def _date(
-    layers: Layers, name: str, url: str, root: HtmlElement, title: str | None
+    layers: Layers,
+    name: str,
+    url: str,
+    root: HtmlElement,
+    title: str | None,
+    stamps: dict[str, Stamp],
 ) -> tuple[str | None, str | None, str | None]:
     """Raw date, its DATE_SOURCES kind, and the layer that supplied it."""
     candidates: list[tuple[str | None, str]] = []
@@ -69,15 +77,31 @@ def _date(
     if name == "published":
         layer_of[len(candidates)] = "url"
         candidates.append((datefind.url_date(url), "url"))
-        # Only an ISO datetime would outrank every value found so far, and the
-        # text scan is the costliest layer: skip it when one is already there.
-        if not any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates):
-            layer_of[len(candidates)] = "text"
-            candidates.append((datefind.text_date(root, title), "text"))
-    index = clean.choose_date(candidates)
+    stamp, updated = stamps.get(name), stamps.get("modified")
+    visible: tuple[int, date, bool] | None = None
+    if stamp is not None:
+        visible = (len(candidates), stamp.parsed.value.date(), stamp.parsed.precision != "day")
+        layer_of[len(candidates)] = "stamp"
+        candidates.append((stamp.raw, "text"))
+    # Only an ISO datetime would outrank every value found so far, and the
+    # text scan is the costliest layer: skip it when one is already there.
+    precise = any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates)
+    if name == "published" and stamp is None and not precise:
+        found = datefind.text_date(root, title)
+        if found and updated is not None and found in updated.raw:
+            found = None  # the date the "Updated …" stamp already gave to modified
+        layer_of[len(candidates)] = "text"
+        candidates.append((found, "text"))
+    index = clean.choose_date(candidates, visible)
     if index is None:
         return None, None, None
-    return norm_space(candidates[index][0]), candidates[index][1], layer_of[index]
+    value = norm_space(candidates[index][0])
+    if name == "published" and value.endswith(("Z", "+00:00")) and stamp is None:
+        # A UTC instant: the wall time printed under the headline gives the site's offset.
+        local = local_form(value, datefind.text_date(root, title))
+        if local:
+            return local, candidates[index][1], layer_of[index]
+    return value, candidates[index][1], layer_of[index]
 
 
 _KINDS = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": "meta"}
@@ -104,9 +128,7 @@ def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tup
         return str(chosen), "selectors"
     metadata = [(v["title"], layer) for layer, v in layers[1:] if v.get("title")]
     page_titles = [text_of(t) for t in root.iter("title")]
-    return clean.choose_title(
-        metadata, _headings(root, url), next(iter(page_titles), None), url, site
-    )
+    return choose_title(metadata, _headings(root, url), next(iter(page_titles), None), url, site)
 
 
 def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
@@ -140,19 +162,42 @@ def _checked_body(
     return safety.settle(body, layer, safety.gather(root, declared), page, url)
 
 
+def _authors(
+    layers: Layers,
+    root: HtmlElement,
+    title: str | None,
+    links: Callable[[], list[HtmlElement]],
+    site: str | None,
+) -> tuple[list[str], str | None]:
+    """People from the first layer that names any, then the byline; else the site signing."""
+    found = [(layer, values["authors"]) for layer, values in layers if values.get("authors")]
+    for layer, names in found:
+        people = clean.clean_authors(names, site)
+        if people:
+            return people, layer
+    people = clean.clean_authors(byline_authors(root, title, links()), site)
+    if people:
+        return people, "text"
+    for layer, names in found:
+        people = clean.clean_authors(names, site, keep_site=True)
+        if people:
+            return people, layer
+    return [], None
+
+
 def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> None:
     """Every field but the body, each from the first layer that has it."""
     site, _ = _pick(layers, "site_name")
     item.title, item.sources["title"] = _title(root, layers, url, site)
+    stamps = find_stamps(root)
     for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
-        value, kind, layer = _date(layers, name, url, root, item.title)
+        value, kind, layer = _date(layers, name, url, root, item.title, stamps)
         setattr(item, attr, value)
         setattr(item, attr.replace("_raw", "_source"), kind)
         if layer:
             item.sources[attr] = layer
-    authors, authors_layer = _pick(layers, "authors")
     links = cache(lambda: rel_links(root))  # one scan, and only if a fallback needs it
-    item.authors = clean.clean_authors(authors or byline_authors(root, item.title, links()), site)
+    item.authors, authors_layer = _authors(layers, root, item.title, links, site)
     summary, summary_layer = _pick(layers, "summary")
     item.summary = norm_space(summary) or None
     image, image_layer = _pick(layers, "image")

@@ -76,12 +76,15 @@ def meta_fields(meta: dict[str, list[str]]) -> Fields:
             tags.extend(t.strip() for t in value.split(",") if t.strip())
         if tags:
             break
-    authors = [a for key in AUTHOR_KEYS for a in meta.get(key, [])[:5]]
+    # Every value of the first key that names people: several `<meta name=author>` are
+    # co-authors; `article:author` is often a profile URL, then the next key is asked.
+    named = (meta.get(key, []) for key in AUTHOR_KEYS)
+    authors = next((v[:5] for v in named if any("://" not in a for a in v)), [])
     fields: Fields = {
         "title": _first(meta, TITLE_KEYS),
         "published": _first(meta, PUBLISHED_KEYS),
         "modified": _first(meta, MODIFIED_KEYS),
-        "authors": authors[:1] if authors else [],
+        "authors": authors,
         "summary": _first(meta, SUMMARY_KEYS),
         "image": _first(meta, IMAGE_KEYS),
         "category": _first(meta, SECTION_KEYS),
