@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache, partial
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -25,6 +25,7 @@ from aggregator.extract.document import decode, headlines, norm_space, parse_htm
 from aggregator.extract.stamps import Stamp, find_stamps, local_form
 from aggregator.extract.title import choose_title
 from aggregator.items import ArticleItem
+from aggregator.urls import absolute_url
 
 logger = logging.getLogger(__name__)
 Layers = list[tuple[str, dict[str, Any]]]
@@ -110,7 +111,8 @@ _KINDS = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": 
 def _is_logo(heading: HtmlElement, url: str) -> bool:
     """An h1 that holds the site's logo or name, linking to the home page."""
     for href in heading.xpath(".//a/@href"):
-        if urlsplit(urljoin(url, str(href))).path in ("", "/"):
+        target = absolute_url(url, str(href))
+        if target is not None and urlsplit(target).path in ("", "/"):
             return True
     return False
 
@@ -201,7 +203,7 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
     summary, summary_layer = _pick(layers, "summary")
     item.summary = norm_space(summary) or None
     image, image_layer = _pick(layers, "image")
-    item.image_url = urljoin(url, image) if image else None
+    item.image_url = absolute_url(url, str(image)) if image else None
     category, category_layer = _pick(layers, "category")
     item.category = norm_space(category) or next(iter(category_links(root, links())), None)
     tags, tags_layer = _pick(layers, "tags")
@@ -212,7 +214,7 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
     item.language = clean.language_code(language)
     # rel=canonical and og:url (the meta layer) name the page; JSON-LD `url` may name the story.
     canonical, canonical_layer = _pick([layers[0], layers[2], layers[1]], "canonical")
-    item.canonical_url = urljoin(url, canonical) if canonical else None
+    item.canonical_url = absolute_url(url, str(canonical)) if canonical else None
     found: list[tuple[str, str | None]] = [
         ("authors", authors_layer or "text"), ("summary", summary_layer),
         ("image_url", image_layer), ("category", category_layer or "text"),

@@ -7,12 +7,12 @@ field names; the article module decides which layer wins for each field.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.extract.document import norm_space, text_of
+from aggregator.urls import absolute_url
 
 Fields = dict[str, Any]
 
@@ -97,21 +97,29 @@ def meta_fields(meta: dict[str, list[str]]) -> Fields:
     return {k: v for k, v in fields.items() if v}
 
 
-def link_fields(root: HtmlElement, base: str) -> Fields:
-    """rel=canonical, rel=author names, and the feeds a page announces."""
+def link_fields(root: HtmlElement, base: str, invalid: dict[str, int] | None = None) -> Fields:
+    """rel=canonical, rel=author names, and the feeds a page announces.
+
+    An href that does not parse is skipped, and counted in `invalid` when given.
+    """
     fields: Fields = {"feeds": []}
     for el in root.iter("link"):
         rel = (el.get("rel") or "").lower().split()
         href = (el.get("href") or "").strip()
         if not href:
             continue
+        target = absolute_url(base, href)
+        if target is None:
+            if invalid is not None:
+                invalid["unparsable"] = invalid.get("unparsable", 0) + 1
+            continue
         if "canonical" in rel and "canonical" not in fields:
-            fields["canonical"] = urljoin(base, href)
+            fields["canonical"] = target
         elif "alternate" in rel and (el.get("type") or "").lower() in (
             "application/rss+xml",
             "application/atom+xml",
         ):
-            fields["feeds"].append(urljoin(base, href))
+            fields["feeds"].append(target)
     return fields
 
 
