@@ -68,7 +68,11 @@ def change(figures: RunFigures, before: RunFigures | None) -> dict[str, int] | N
 
 
 def status_text(run: CrawlRun) -> str:
-    return run.status.upper() if run.status == FAILED else run.status
+    """The run's status; `+backlog` when a listing archive is still unwalked after it."""
+    text = run.status.upper() if run.status == FAILED else run.status
+    if figures_from_stats(run.stats or {}).backlog_unwalked:
+        text += " +backlog"
+    return text
 
 
 def table_row(run: CrawlRun, previous: CrawlRun | None) -> list[str]:
