@@ -164,7 +164,7 @@ class StoreArticlePipeline:
         unspooled, self.unspooled = self.unspooled, set()
         self._sync()
         try:
-            outcomes, refused = await self._in_thread(self.session.save, batch)
+            result = await self._in_thread(self.session.save, batch)
         except DatabaseUnavailable as exc:
             self._unavailable(str(exc))
             return self._kept(batch, unspooled)
@@ -172,8 +172,7 @@ class StoreArticlePipeline:
             where = self.spool.path if self.spool is not None else "no spool"
             logger.info("Database reachable again; earlier articles wait in %s", where)
             self.db_error = None
-        self._stored(outcomes, refused, unspooled)
-        return []
+        return self._stored(batch, result, unspooled)
 
     def _sync(self) -> None:
         """Make the batch's spooled lines durable before the database sees them."""
@@ -197,45 +196,62 @@ class StoreArticlePipeline:
             self._stop()
         return lost
 
-    def _stored(self, outcomes: list[Outcome], refused: Refused, unspooled: set[int]) -> None:
-        """The batch went through: cut it from the spool and count it."""
-        if refused:
-            self._keep_refused(refused)
+    def _stored(
+        self,
+        batch: Sequence[ArticleItem],
+        result: tuple[list[Outcome], Refused],
+        unspooled: set[int],
+    ) -> list[ArticleItem]:
+        """The batch went through: cut it from the spool and count it; the items lost."""
+        outcomes, refused = result
+        refused_ids = {id(item) for item, _ in refused}
+        kept = self._keep_refused(refused) if refused else True
         if self.spool is not None:
             try:
-                self.spool.commit()
+                if kept:
+                    self.spool.commit()
+                else:
+                    # Their lines must stay; the stored ones replay as unchanged.
+                    self.spool.keep()
             except OSError as exc:
                 # Stored but still spooled: a replay finds them unchanged.
                 self._spool_failed(exc)
                 self.spool.keep()
+        lost = [] if kept else [i for i in batch if id(i) in refused_ids & unspooled]
         self.stats.inc_value(f"{PREFIX}/batches")
         if refused:
             self.stats.inc_value(f"{PREFIX}/refused", len(refused))
-            self.stats.inc_value(f"{PREFIX}/spooled", len(refused))
+            self.stats.inc_value(f"{PREFIX}/spooled", len(refused) - len(lost))
+        if lost:
+            self.stats.inc_value(f"{PREFIX}/spool_failed/unstored", len(lost))
         for outcome in outcomes:
             self.stats.inc_value(f"{PREFIX}/{outcome.value}")
-        refused_ids = {id(item) for item, _ in refused}
         direct = len(unspooled - refused_ids)
         if direct:
             self.stats.inc_value(f"{PREFIX}/spool_failed/stored", direct)
+        return lost
 
-    def _keep_refused(self, refused: Refused) -> None:
-        # Into their own spool file before the batch is cut from ours, so that a kill
-        # in between cannot lose them.
+    def _keep_refused(self, refused: Refused) -> bool:
+        """Keep refused items in their own spool file; False when the disk refuses that too."""
+        # Into their own file before the batch is cut from ours, so that a kill in
+        # between cannot lose them.
         name = self.spool.path.stem if self.spool is not None else "crawl"
         try:
-            kept: object = keep_refused(self.session.spool_dir, name, [i for i, _ in refused])
+            kept = keep_refused(self.session.spool_dir, name, [i for i, _ in refused])
         except OSError as exc:
-            self._spool_failed(exc)
-            kept = "no file (the spool cannot be written)"
+            self._spool_failed(exc, len(refused))
+            for item, reason in refused:
+                logger.error("Article refused by the database, not kept: %s: %s", item.url, reason)
+            return False
         for item, reason in refused:
             logger.error(
                 "Article refused by the database, kept in %s: %s: %s", kept, item.url, reason
             )
+        return True
 
-    def _spool_failed(self, exc: OSError) -> None:
-        """Count an item the spool could not take; log the first failure of a run."""
-        self.stats.inc_value(f"{PREFIX}/spool_failed")
+    def _spool_failed(self, exc: OSError, items: int = 1) -> None:
+        """Count items the spool could not take; log the first failure of a run."""
+        self.stats.inc_value(f"{PREFIX}/spool_failed", items)
         if self.spool_error is None:
             self.spool_error = str(exc)
             logger.error(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
+from aggregator.store.bounds import STALLS
 from aggregator.store.models import Article
 from aggregator.store.schema import open_engine
 from tests.support import news_crawl_args, run_scrapy, scrapy_process_args, start_scrapy
@@ -270,3 +271,36 @@ def test_silent_postgresql_connection_sigterm_ends_the_crawl_and_replay_stores_e
     titles = stored_titles(postgres_url)
     assert len(titles) == len(set(titles)) == scraped
     assert set(titles) <= {a.title for a in site.articles}
+
+
+def test_silent_postgresql_connection_fails_each_call_instead_of_hanging(
+    postgres_url: str,
+) -> None:
+    """Issue 15, fault 2, one call at a time: a pre-ping, a statement, a new connection."""
+    direct = make_url(postgres_url)
+    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
+    engine = open_engine(direct.set(port=proxy.port).render_as_string(False), timeout=1)
+    errors: list[str] = []
+
+    def use() -> None:
+        try:
+            with engine.connect() as conn:
+                conn.execute(select(1))
+        except SQLAlchemyError as exc:
+            errors.append(str(exc))
+
+    try:
+        use()
+        assert errors == []
+        proxy.freeze()
+        for _ in range(2):  # the pooled connection's pre-ping, then a call during the back-off
+            caller = threading.Thread(target=use, daemon=True)
+            caller.start()
+            caller.join(timeout=60)
+            assert not caller.is_alive(), "a call on a silent database hung"
+    finally:
+        proxy.close()
+        engine.dispose()
+        STALLS.reset()
+    assert len(errors) == 2
+    assert all("the database stopped answering" in error for error in errors), errors
