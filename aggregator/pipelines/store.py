@@ -32,38 +32,36 @@ Stats: `aggregator/store/inserted`, `…/updated`, `…/unchanged`,
 `…/refused` (articles the database rejected), `…/db_unavailable` (failed
 attempts to reach the database), `…/spool_failed` (articles the spool could
 not take), `…/spool_failed/stored` (of those, stored straight in the
-database), `…/spool_failed/unstored` (of those, neither stored nor spooled).
+database), `…/spool_failed/unstored` (of those, neither stored nor spooled),
+`…/storage_unavailable` (1: the crawl was stopped for it),
+`aggregator/timing/store` (through `aggregator.pipelines.worker`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Self, TypeVar
+from typing import Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from aggregator.items import ArticleItem
+from aggregator.pipelines.worker import StoreWorker
 from aggregator.store.bounds import DEFAULT_TIMEOUT
 from aggregator.store.delivery import DatabaseUnavailable, Refused, keep_refused
 from aggregator.store.plans import Outcome
 from aggregator.store.repository import DEFAULT_NEAR_THRESHOLD
 from aggregator.store.session import StoreSession
 from aggregator.store.spool import SpoolFile
-from aggregator.timing import add_stage_time
 
 logger = logging.getLogger(__name__)
 PREFIX = "aggregator/store"
 # The finish reason of a crawl stopped because no article could be kept anywhere.
 STORAGE_UNAVAILABLE = "storage_unavailable"
-T = TypeVar("T")
 
 
 class NotStored(DropItem):
@@ -93,7 +91,7 @@ class StoreArticlePipeline:
         self.stopping: asyncio.Future[None] | None = None
         # One database call at a time, in order: the spool's pending lines are one batch.
         self.turn = asyncio.Lock()
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aggregator-store")
+        self.worker = StoreWorker(stats)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -119,7 +117,7 @@ class StoreArticlePipeline:
             self._spool_failed(exc)
         skip = self.spool.path if self.spool is not None else None
         try:
-            report = await self._in_thread(self.session.replay, self.batch_size, skip)
+            report = await self.worker.run(self.session.replay, self.batch_size, skip)
         except DatabaseUnavailable as exc:
             self._unavailable(str(exc))
         else:
@@ -136,7 +134,7 @@ class StoreArticlePipeline:
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         async with self.turn:
             self.buffer.append(item)
-            with self._timed():
+            with self.worker.timed():
                 self._append(item)
             if self.unspooled or len(self.buffer) >= self.batch_size:
                 lost = await self._flush()
@@ -164,7 +162,7 @@ class StoreArticlePipeline:
         unspooled, self.unspooled = self.unspooled, set()
         self._sync()
         try:
-            result = await self._in_thread(self.session.save, batch)
+            result = await self.worker.run(self.session.save, batch)
         except DatabaseUnavailable as exc:
             self._unavailable(str(exc))
             return self._kept(batch, unspooled)
@@ -178,7 +176,7 @@ class StoreArticlePipeline:
         """Make the batch's spooled lines durable before the database sees them."""
         if self.spool is not None and self.spool.pending:
             try:
-                with self._timed():
+                with self.worker.timed():
                     self.spool.sync()
             except OSError as exc:
                 # They may not survive a power cut; the database is the way out now.
@@ -287,20 +285,6 @@ class StoreArticlePipeline:
                 engine.close_spider_async(reason=STORAGE_UNAVAILABLE)
             )
 
-    async def _in_thread(self, function: Callable[..., T], *args: object) -> T:
-        """`function(*args)` on the store's worker thread, timed as store work."""
-        with self._timed():
-            return await asyncio.get_running_loop().run_in_executor(self.worker, function, *args)
-
-    @contextmanager
-    def _timed(self) -> Iterator[None]:
-        # The pipeline manager's timer sees only the coroutine being made: count here.
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            add_stage_time(self.stats, "store", time.perf_counter() - started)
-
     async def close_spider(self) -> None:
         async with self.turn:
             await self._flush()
@@ -312,5 +296,5 @@ class StoreArticlePipeline:
                     self.spool.path,
                 )
             self.spool.close()
-        await self._in_thread(self.session.close)
-        self.worker.shutdown(wait=False)
+        await self.worker.run(self.session.close)
+        self.worker.shutdown()
