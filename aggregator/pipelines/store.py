@@ -219,6 +219,7 @@ class StoreArticlePipeline:
         self.stats.inc_value(f"{PREFIX}/batches")
         if refused:
             self.stats.inc_value(f"{PREFIX}/refused", len(refused))
+        if len(refused) > len(lost):
             self.stats.inc_value(f"{PREFIX}/spooled", len(refused) - len(lost))
         if lost:
             self.stats.inc_value(f"{PREFIX}/spool_failed/unstored", len(lost))

@@ -124,11 +124,11 @@ def _insert_articles(
     # Another crawler stored these URLs between our lookup and our insert.
     raced = [d.plan.canonical for _, d in new if d.plan.canonical not in created]
     existing = article_ids_by_canonical(conn, raced) if raced else {}
-    return {
-        index: (created[url], False) if url in created else (existing[url], True)
-        for index, decision in new
-        if (url := decision.plan.canonical)
-    }
+    ids = {}
+    for index, decision in new:
+        url = decision.plan.canonical
+        ids[index] = (created[url], False) if url in created else (existing[url], True)
+    return ids
 
 
 def _settle(decisions: Sequence[Decision], created: dict[int, tuple[int, bool]]) -> list[Written]:

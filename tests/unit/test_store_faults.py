@@ -150,3 +150,26 @@ def test_full_spool_disk_and_database_down_stop_the_crawl_reporting_nothing_stor
     critical = [r for r in caplog.records if r.levelno == logging.CRITICAL]
     assert len(critical) == 1 and "Storage unavailable" in critical[0].getMessage()
     assert not any(r.exc_info for r in caplog.records)
+
+
+def test_an_article_the_database_refuses_on_a_full_spool_disk_is_counted_as_not_stored(
+    full_disk: Path, tmp_path: Path
+) -> None:
+    database = f"sqlite:///{tmp_path / 'a.db'}"
+    first = store_pipeline(database, tmp_path / "spool")
+    asyncio.run(feed(first, [article(0)]))
+    # Already stored, and naive: comparing its time with the stored one raises TypeError,
+    # an error no database driver raises, so the database "refuses" this one article.
+    broken = article(0, title="Broken", body="A changed body.")
+    broken.fetched_at = datetime(2024, 7, 5, 13, 0)  # noqa: DTZ001
+    store = store_pipeline(database, full_disk / "spool")
+
+    dropped = asyncio.run(feed(store, [article(1), broken, article(2)]))
+
+    stats = store.stats.get_stats()
+    assert dropped == ["Broken"]
+    assert stored_titles(database) == ["Story 0", "Story 1", "Story 2"]
+    assert stats["aggregator/store/refused"] == 1
+    assert stats["aggregator/store/spool_failed/unstored"] == 1
+    assert stats["aggregator/store/spool_failed/stored"] == 2
+    assert "aggregator/store/spooled" not in stats
