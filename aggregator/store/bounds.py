@@ -13,35 +13,35 @@ So three layers, all derived from one number of seconds
   vanished writer;
 - kernel side (libpq parameters): `connect_timeout`, TCP keepalives and
   `tcp_user_timeout`, so a dead peer is noticed;
-- client side: `BoundedConnection.wait` gives every wait of psycopg (each
-  statement, commit, rollback, and the pool's pre-ping, which is a statement)
-  the same deadline; past it, the connection is closed and the call raises
-  `psycopg.OperationalError`, which SQLAlchemy treats as a disconnect.
+- client side: `pgwait.BoundedConnection.wait` gives every wait of psycopg
+  (each statement, commit, rollback, and the pool's pre-ping, which is a
+  statement) the same deadline; past it, the connection is closed and the
+  call raises `psycopg.OperationalError`, which SQLAlchemy treats as a
+  disconnect.
 
 A wait that ran into its deadline also trips `STALLS`, a per-database
 breaker: for the next `STALL_BACKOFF` timeouts, connections to that database
 (new ones, and the next call on open ones) fail at once instead of each
 waiting the whole bound again, so the store, the incremental lookups and the
 run record of one crawl pay for a silent database once, not once each.
+
+psycopg is imported only when a PostgreSQL connection is made: loading it
+(and its libpq) costs a SQLite crawl about 9 MB of memory for nothing.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import psycopg
-from psycopg.abc import PQGen
-
-RV = TypeVar("RV")
+if TYPE_CHECKING:
+    from aggregator.store.pgwait import BoundedConnection
 
 # Seconds: the default of `AGGREGATOR_DATABASE_TIMEOUT` (also the old connect timeout).
 DEFAULT_TIMEOUT = 10.0
 # After a stall, new connections are refused for this many timeouts.
 STALL_BACKOFF = 3
-# psycopg's own polling interval (its `_WAIT_INTERVAL`): how often Ctrl-C is noticed.
-_POLL_INTERVAL = 0.1
 
 
 class StallBreaker:
@@ -62,6 +62,8 @@ class StallBreaker:
             until, what = self._until.get(key, (0.0, ""))
         left = until - time.monotonic()
         if left > 0:
+            import psycopg  # here: only PostgreSQL connections get this far
+
             raise psycopg.OperationalError(
                 f"the database stopped answering ({what}); not tried again for {left:.0f} s"
             )
@@ -78,35 +80,12 @@ class StallBreaker:
 STALLS = StallBreaker()
 
 
-class BoundedConnection(psycopg.Connection[Any]):
-    """A psycopg connection whose every wait for the server ends after `stall_timeout` seconds."""
-
-    stall_timeout: float | None = DEFAULT_TIMEOUT
-    stall_key: str = ""
-
-    def wait(
-        self, gen: PQGen[RV], interval: float = _POLL_INTERVAL, timeout: float | None = None
-    ) -> RV:
-        limit = timeout if timeout is not None else self.stall_timeout
-        if limit is not None:
-            # An open connection to a database that just stalled is no better than a new one.
-            STALLS.check(self.stall_key)
-        started = time.monotonic()
-        try:
-            return super().wait(gen, interval, limit)
-        except psycopg.OperationalError as exc:
-            if limit is None or time.monotonic() - started < limit:
-                raise
-            # The protocol is mid-exchange: the connection cannot be used again.
-            self.pgconn.finish()
-            STALLS.trip(self.stall_key, limit, f"no answer within {limit:g} s")
-            raise psycopg.OperationalError(
-                f"the database did not answer within {limit:g} s; connection closed"
-            ) from exc
-
-
 def connect(key: str, timeout: float | None, *args: Any, **kwargs: Any) -> BoundedConnection:
     """A `BoundedConnection`, refused at once while `key` is in a stall back-off."""
+    import psycopg  # here, not at the top: see the module docstring
+
+    from aggregator.store.pgwait import BoundedConnection
+
     STALLS.check(key)
     started = time.monotonic()
     try:

@@ -163,10 +163,12 @@ def _unbounded(conn: Connection) -> Iterator[None]:
         return
     conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
     conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
-    if not isinstance(raw, bounds.BoundedConnection):
+    # A `pgwait.BoundedConnection` (not imported here: psycopg loads only for PostgreSQL).
+    saved = getattr(raw, "stall_timeout", None)
+    if raw is None or saved is None:
         yield
         return
-    saved, raw.stall_timeout = raw.stall_timeout, None
+    raw.stall_timeout = None
     try:
         yield
     finally:
