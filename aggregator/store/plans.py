@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import Connection
 
@@ -47,8 +48,7 @@ class Outcome(StrEnum):
         return self in (Outcome.DUPLICATE_EXACT, Outcome.DUPLICATE_NEAR)
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """One item to save: its canonical URL, URL forms (canonical first) and place in the batch."""
 
     item: ArticleItem
@@ -57,9 +57,12 @@ class Plan:
     position: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What saving one planned item does; final once `resolve` made it."""
+class Decision(NamedTuple):
+    """What saving one planned item does; final once `resolve` made it.
+
+    A named tuple rather than a frozen dataclass: as immutable, and built in a
+    fraction of the time (an unchanged article costs a few microseconds in all).
+    """
 
     plan: Plan
     outcome: Outcome

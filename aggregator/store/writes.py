@@ -15,8 +15,7 @@ insert lost to a concurrent writer ends `unchanged`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Table, bindparam, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,8 +42,7 @@ def _insert(conn: Connection, table: Table) -> Any:
     return statement
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
+class Written(NamedTuple):
     """What writing one decision did: the article it ended with, and its final outcome."""
 
     outcome: Outcome
