@@ -4,8 +4,9 @@ Each crawl writes its own file, `<dir>/<spider>-<random>.jsonl`, and holds an
 exclusive `flock` on it while it runs, so concurrent crawls never share one
 and a replay never takes a file that a live crawl is still writing. An item
 is appended (written to the operating system, which survives SIGKILL) as
-soon as the store pipeline receives it; the file is fsynced before each batch
-is committed. The file keeps its own offsets: the lines after the last
+soon as the store pipeline takes it (while a batch is being written to the
+database, the next items wait their turn); the file is fsynced before each
+batch is committed. The file keeps its own offsets: the lines after the last
 `commit` or `keep` are the pending batch; `commit` cuts them off (they are
 in the database now), `keep` leaves them for a replay. What remains in a file
 is exactly what the database does not have: batches that failed, and after a
