@@ -152,7 +152,7 @@ async def run_page(request: web.Request) -> web.Response:
 
 @routes.get("/articles")
 async def article_browser(request: web.Request) -> web.Response:
-    values = parse(request.query, BROWSER_PARAMS)
+    values = parse(request.query, BROWSER_PARAMS, blank_is_absent=True)
     query = search_text(values["q"])
     rows = await in_thread(
         reader.latest_changes,

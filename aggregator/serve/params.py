@@ -88,8 +88,15 @@ class Param:
         }
 
 
-def parse(query: Mapping[str, str], params: Sequence[Param]) -> dict[str, Any]:
-    """Typed values of `params` from a query string (a multidict); BadRequest on anything else."""
+def parse(
+    query: Mapping[str, str], params: Sequence[Param], *, blank_is_absent: bool = False
+) -> dict[str, Any]:
+    """Typed values of `params` from a query string (a multidict); BadRequest on anything else.
+
+    `blank_is_absent` is for HTML forms, which send every field, empty or not.
+    """
+    if blank_is_absent:
+        query = {name: value for name, value in query.items() if value.strip()}
     known = {param.name: param for param in params}
     getall = getattr(query, "getall", None)
     for name in query:
