@@ -19,7 +19,8 @@ from datetime import datetime
 from aiohttp import web
 
 from aggregator.serve.app import ServeConfig, build_app
-from aggregator.store.schema import SchemaError, current_revision, head_revision, open_engine
+from aggregator.store.reader import open_reader
+from aggregator.store.schema import SchemaError, current_revision, head_revision
 
 __all__ = ["ServeConfig", "build_app", "check_schema", "serve"]
 
@@ -39,7 +40,7 @@ def serve(
     url: str, *, host: str, port: int, token: str | None, clock: Callable[[], datetime]
 ) -> None:
     """Serve until SIGINT or SIGTERM. Raises SchemaError before listening on a wrong schema."""
-    engine = open_engine(url)
+    engine = open_reader(url)
     try:
         check_schema(current_revision(engine), head_revision())
         asyncio.run(_run(build_app(ServeConfig(engine, token or None, clock)), host, port))

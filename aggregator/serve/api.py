@@ -9,16 +9,23 @@ whether another page is waiting. An updated article comes again with its new
 
 from __future__ import annotations
 
-from typing import Any
+import json
 
 from aiohttp import web
 
 from aggregator.serve import runs as run_reads
 from aggregator.serve.app import config, in_thread
-from aggregator.serve.jsonview import article_detail_json, article_json, run_json, site_json
+from aggregator.serve.jsonview import (
+    ARTICLE_FIELDS,
+    article_detail_json,
+    article_json,
+    run_json,
+    site_json,
+)
 from aggregator.serve.params import QUERY, SINCE, SITE, BadRequest, limit, parse
 from aggregator.store import reader
 from aggregator.store.fulltext import words
+from aggregator.store.jsonpage import changes_json
 
 ARTICLES_PARAMS = (SINCE, SITE, QUERY, limit(100, 1000))
 RUNS_PARAMS = (SITE, limit(20, 500))
@@ -38,20 +45,22 @@ async def list_articles(request: web.Request) -> web.Response:
     values = parse(request.query, ARTICLES_PARAMS)
     query = search_text(values["q"])
     rows = await in_thread(
-        reader.changes,
+        changes_json,
         config(request).engine,
+        fields=ARTICLE_FIELDS,
+        render=lambda row: json.dumps(article_json(row)),
         since=values["since"],
         limit=values["limit"] + 1,
         site=values["site"],
         query=query,
     )
     page = rows[: values["limit"]]
-    body: dict[str, Any] = {
-        "items": [article_json(row) for row in page],
-        "next": page[-1]["change_seq"] if page else values["since"],
-        "more": len(rows) > len(page),
-    }
-    return web.json_response(body)
+    # Each article is JSON already (built by the database on PostgreSQL): join, do not re-parse.
+    items = ", ".join(document for _, document in page)
+    cursor = page[-1][0] if page else values["since"]
+    more = "true" if len(rows) > len(page) else "false"
+    body = f'{{"items": [{items}], "next": {int(cursor)}, "more": {more}}}'
+    return web.Response(text=body, content_type="application/json")
 
 
 @routes.get(r"/api/articles/{article_id:[0-9]{1,19}}")

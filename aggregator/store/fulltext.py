@@ -2,8 +2,8 @@
 
 SQLite: an FTS5 table `articles_fts` with external content (the rows stay in
 `articles`; FTS5 keeps only its index), kept current by three triggers on
-`articles`. PostgreSQL: a GIN index on the expression `SEARCH_VECTOR`, kept
-current by PostgreSQL itself. Both are created by migration 0005, so crawls
+`articles`. PostgreSQL: a stored generated column `search_vector` with a GIN
+index, kept current by PostgreSQL itself. Both are created by migration 0005, so crawls
 write articles without knowing about search. The `simple` configuration and
 FTS5's `unicode61` tokenizer do not stem: articles come in many languages.
 
@@ -29,9 +29,9 @@ FTS_TABLE = "articles_fts"
 # FTS5 creates these shadow tables beside its virtual table.
 FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 SEARCH_INDEX = "ix_articles_search"
+SEARCH_COLUMN = "search_vector"
 SEARCH_CONFIG = "simple"
-# The indexed expression: a query must repeat it exactly for PostgreSQL to use the index.
-SEARCH_VECTOR = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, title || ' ' || body)"
+SEARCH_VECTOR = f"articles.{SEARCH_COLUMN}"
 # Words longer than this are cut; queries of more words than this are refused upstream.
 MAX_WORDS = 16
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -46,6 +46,8 @@ def is_schema_object(obj: Any, name: str | None, type_: str, reflected: bool, ot
     """Alembic `include_object`: False for the search objects, which no model declares."""
     if type_ == "table" and name in fts_tables():
         return False
+    if type_ == "column" and name == SEARCH_COLUMN and getattr(obj, "table", None) is not None:
+        return str(obj.table.name) != "articles"
     return not (type_ == "index" and name == SEARCH_INDEX)
 
 

@@ -8,8 +8,11 @@ in one statement (one snapshot). Writers take turns and number each batch
 from the largest stored `change_seq` after taking the write lock (see
 `writes._number_changes`), so a batch commits only after every lower number is
 visible: a reader never sees a number while a lower one is still to come, and
-polling with the last number read misses nothing. docs/serve.md explains it
-for readers, and what must change here if writers ever stop taking turns.
+polling with the last number read misses nothing. If writers ever numbered
+changes from a PostgreSQL sequence without taking turns, a lower number could
+commit after a higher one was served; `changes` would then have to stop at a
+safe horizon (rows written by transactions older than
+`pg_snapshot_xmin(pg_current_snapshot())`). docs/serve.md explains it for readers.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from aggregator.store.models import (
     ArticleUrl,
     CrawlRun,
 )
+from aggregator.store.schema import open_engine
 
 articles = cast(Table, Article.__table__)
 revisions = cast(Table, ArticleRevision.__table__)
@@ -157,3 +161,15 @@ def site_known(engine: Engine, site: str) -> bool:
             if conn.execute(select(column).where(column == site).limit(1)).first() is not None:
                 return True
     return False
+
+
+def open_reader(url: str) -> Engine:
+    """An engine for these reads: the store's connection settings, and on PostgreSQL autocommit.
+
+    Every read here is a single statement or a few that need no common snapshot,
+    so autocommit saves the BEGIN and ROLLBACK round trips of each request.
+    """
+    engine = open_engine(url)
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine

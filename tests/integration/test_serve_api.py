@@ -6,12 +6,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from aggregator.store.repository import ArticleRepository
 from aggregator.store.runs import CrawlRunRepository, RunRecord
-from aggregator.store.schema import open_engine, upgrade
+from aggregator.store.schema import drift, open_engine, upgrade
 from tests.serve_support import NOW, article, running_server
 
 WRITERS = 2
@@ -148,11 +148,25 @@ def test_no_response_shows_the_database_url_or_its_password(
         # The test server trusts local users, so any password connects.
         database_url = url.set(password="s3cret-pw").render_as_string(hide_password=False)
     secrets = ["s3cret-pw", str(url.database), "aggregator_test_", "sqlite:"]
-    paths = ["/", "/api/sites", "/api/runs", "/api/articles", "/api/articles/1", "/openapi.json",
-             "/feeds/all.atom", "/feeds/all.json", "/articles?q=story", "/api/articles?limit=x"]  # fmt: skip
+    paths = [
+        "/", "/api/sites", "/api/runs", "/api/articles", "/api/articles/1", "/openapi.json",
+        "/feeds/all.atom", "/feeds/all.json", "/articles?q=story", "/api/articles?limit=x",
+    ]  # fmt: skip
     with running_server(database_url, tmp_path) as server:
         answers = [server.get(path) for path in paths]
     assert [a.status for a in answers][:-1] == [200] * (len(paths) - 1)
     for answer in answers:
         text = answer.body.decode()
         assert not [s for s in secrets if s in text]
+
+
+def test_the_search_objects_are_no_drift_and_other_drift_is_still_found(engine: Engine) -> None:
+    assert drift(engine) == []
+    found = inspect(engine)
+    if engine.dialect.name == "sqlite":
+        assert "articles_fts" in found.get_table_names()
+    else:
+        assert "ix_articles_search" in {ix["name"] for ix in found.get_indexes("articles")}
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_articles_last_seen_at"))
+    assert [d[0] for d in drift(engine)] == ["add_index"]

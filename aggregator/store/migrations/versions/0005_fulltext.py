@@ -3,8 +3,14 @@
 SQLite: an FTS5 table with external content (`articles_fts`, the text stays in
 `articles`), filled from the existing rows and kept current by triggers on
 insert, delete and a change of title or body (moving `last_seen_at` alone does
-not rewrite the index). PostgreSQL: a GIN index on
-`to_tsvector('simple', title || ' ' || body)`, which PostgreSQL keeps current.
+not rewrite the index). PostgreSQL: a stored generated column `search_vector`
+(`to_tsvector('simple', title || ' ' || body)`, kept current by PostgreSQL) with
+a GIN index. A column rather than an expression index because a search that
+also orders by `change_seq` may be planned as a scan of `change_seq` filtered
+row by row; with an expression index each row's text is parsed again (10 s
+for a word in 0.1 % of 1,000,000 articles, measured), with the column it is
+read. Its statistics target is raised so that the planner knows more words'
+frequencies and picks the index for rare ones.
 Crawls need no change. See `aggregator/store/fulltext.py`.
 
 A later SQLite batch migration that rebuilds `articles` drops these triggers
@@ -48,9 +54,11 @@ def create_sqlite_triggers() -> None:
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            "CREATE INDEX ix_articles_search ON articles "
-            "USING gin (to_tsvector('simple'::regconfig, title || ' ' || body))"
+            "ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('simple'::regconfig, title || ' ' || body)) STORED"
         )
+        op.execute("ALTER TABLE articles ALTER COLUMN search_vector SET STATISTICS 1000")
+        op.execute("CREATE INDEX ix_articles_search ON articles USING gin (search_vector)")
         return
     op.execute(
         "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles', "
@@ -63,6 +71,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_articles_search")
+        op.execute("ALTER TABLE articles DROP COLUMN search_vector")
         return
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER {name}")
