@@ -15,8 +15,10 @@ import asyncio
 import signal
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from aiohttp import web
+from sqlalchemy.engine import make_url
 
 from aggregator.serve.app import ServeConfig, build_app
 from aggregator.store.reader import open_reader
@@ -40,6 +42,11 @@ def serve(
     url: str, *, host: str, port: int, token: str | None, clock: Callable[[], datetime]
 ) -> None:
     """Serve until SIGINT or SIGTERM. Raises SchemaError before listening on a wrong schema."""
+    parsed = make_url(url)
+    on_disk = parsed.drivername.startswith("sqlite") and parsed.database not in (None, ":memory:")
+    if on_disk and not Path(parsed.database or "").exists():
+        # Connecting would create an empty file: a typo must not leave one behind.
+        raise SchemaError("there is no database file there: crawl a site or check the URL")
     engine = open_reader(url)
     try:
         check_schema(current_revision(engine), head_revision())
