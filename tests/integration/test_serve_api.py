@@ -9,10 +9,13 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from aggregator.demo.server import SiteServer
+from aggregator.demo.site import NewsSite
 from aggregator.store.repository import ArticleRepository
 from aggregator.store.runs import CrawlRunRepository, RunRecord
 from aggregator.store.schema import drift, open_engine, upgrade
 from tests.serve_support import NOW, article, running_server
+from tests.support import news_crawl_args, start_scrapy
 
 WRITERS = 2
 BATCHES = 12
@@ -170,3 +173,26 @@ def test_the_search_objects_are_no_drift_and_other_drift_is_still_found(engine: 
     with engine.begin() as conn:
         conn.execute(text("DROP INDEX ix_articles_last_seen_at"))
     assert [d[0] for d in drift(engine)] == ["add_index"]
+
+
+def test_a_reader_polling_during_a_real_crawl_sees_every_article_once_in_order(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    site = NewsSite(NOW, articles=20)
+    settings = {"AGGREGATOR_DATABASE_URL": database_url, "AGGREGATOR_STORE_BATCH_SIZE": "1"}
+    seen: list[tuple[int, int]] = []
+    with SiteServer(site, delay=0.05) as pages, running_server(database_url, tmp_path) as server:
+        crawl = start_scrapy(news_crawl_args(pages), cwd=tmp_path, settings=settings)
+        cursor = 0
+        while True:
+            finished = crawl.poll() is not None
+            page = server.get(f"/api/articles?since={cursor}&limit=3").json()
+            seen.extend((item["change_seq"], item["id"]) for item in page["items"])
+            cursor = page["next"]
+            if finished and not page["more"]:
+                break
+    assert crawl.returncode == 0
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, change_seq FROM articles")).all()
+    assert len(rows) == len(site.articles)
+    assert seen == sorted((row.change_seq, row.id) for row in rows)
