@@ -21,7 +21,7 @@ from aggregator.serve import charts
 from aggregator.serve import runs as run_reads
 from aggregator.serve.api import search_text
 from aggregator.serve.app import config, in_thread
-from aggregator.serve.params import QUERY, SITE, SITE_PATTERN, BadRequest, limit, parse
+from aggregator.serve.params import QUERY, SITE, SITE_PATTERN, limit, parse
 from aggregator.store import reader
 from aggregator.store.models import CrawlRun
 
@@ -173,6 +173,3 @@ async def article_page(request: web.Request) -> web.Response:
     if detail is None:
         raise web.HTTPNotFound(reason="no such article")
     return page("article.html", detail=detail)
-
-
-__all__ = ["BadRequest", "routes"]

@@ -30,13 +30,21 @@ FEED_PARAMS = (limit(50, 500),)
 ET.register_namespace("", ATOM)
 ET.register_namespace("agg", EXTENSION)
 routes = web.RouteTableDef()
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    element = ET.SubElement(
+        parent, f"{{{ATOM}}}{tag}", {name: xml_text(value) for name, value in attrs.items()}
+    )
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold (ElementTree would write them as is)."""
+    return _NOT_XML.sub("", text)
 
 
 def _atom_entry(feed: ET.Element, row: Row) -> None:

@@ -9,6 +9,7 @@ from multidict import MultiDict
 
 from aggregator.serve import check_schema
 from aggregator.serve.charts import bars, line
+from aggregator.serve.feeds import xml_text
 from aggregator.serve.jsonview import iso
 from aggregator.serve.params import SINCE, SITE, BadRequest, limit, parse
 from aggregator.store.fulltext import _fts5_expression, is_schema_object, words
@@ -103,3 +104,7 @@ def test_serve_refuses_a_schema_that_is_missing_or_not_at_head() -> None:
         SchemaError, match="at 0003, the code expects 0005: run `scrapy db upgrade`"
     ):
         check_schema("0003", "0005")
+
+
+def test_feed_text_loses_only_what_xml_cannot_hold() -> None:
+    assert xml_text("a\x00b\x0bc\td\ne\r\ufffef é 😀") == "abc\td\ne\rf é 😀"
