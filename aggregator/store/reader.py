@@ -10,9 +10,10 @@ from the largest stored `change_seq` after taking the write lock (see
 visible: a reader never sees a number while a lower one is still to come, and
 polling with the last number read misses nothing. If writers ever numbered
 changes from a PostgreSQL sequence without taking turns, a lower number could
-commit after a higher one was served; `changes` would then have to stop at a
-safe horizon (rows written by transactions older than
-`pg_snapshot_xmin(pg_current_snapshot())`). docs/serve.md explains it for readers.
+commit after a higher one was served: `changes` would then need a horizon that
+writers publish (the lowest number still being written); transaction ids alone
+(`pg_snapshot_xmin` against each row's `xmin`) cannot give one, because an
+older transaction can draw a later number. docs/serve.md explains it for readers.
 """
 
 from __future__ import annotations
