@@ -2,8 +2,8 @@
 
 SQLite: an FTS5 table `articles_fts` with external content (the rows stay in
 `articles`; FTS5 keeps only its index), kept current by three triggers on
-`articles`. PostgreSQL: a stored generated column `search_vector` with a GIN
-index, kept current by PostgreSQL itself. Both are created by migration 0005, so crawls
+`articles`. PostgreSQL: a table `article_search` (one `tsvector` per article,
+GIN-indexed), kept current by a trigger on `articles`. Both are created by migration 0005, so crawls
 write articles without knowing about search. The `simple` configuration and
 FTS5's `unicode61` tokenizer do not stem: articles come in many languages.
 
@@ -28,10 +28,8 @@ from aggregator.store.models import Article
 FTS_TABLE = "articles_fts"
 # FTS5 creates these shadow tables beside its virtual table.
 FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
-SEARCH_INDEX = "ix_articles_search"
-SEARCH_COLUMN = "search_vector"
+SEARCH_TABLE = "article_search"
 SEARCH_CONFIG = "simple"
-SEARCH_VECTOR = f"articles.{SEARCH_COLUMN}"
 # Words longer than this are cut; queries of more words than this are refused upstream.
 MAX_WORDS = 16
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -44,11 +42,7 @@ def fts_tables() -> frozenset[str]:
 
 def is_schema_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
     """Alembic `include_object`: False for the search objects, which no model declares."""
-    if type_ == "table" and name in fts_tables():
-        return False
-    if type_ == "column" and name == SEARCH_COLUMN and getattr(obj, "table", None) is not None:
-        return str(obj.table.name) != "articles"
-    return not (type_ == "index" and name == SEARCH_INDEX)
+    return not (type_ == "table" and (name in fts_tables() or name == SEARCH_TABLE))
 
 
 def words(query: str) -> list[str]:
@@ -65,9 +59,15 @@ def matching(conn: Connection, query: str) -> ColumnElement[bool]:
     """A condition on `articles` true for articles containing every word of `query`."""
     found = words(query)
     if conn.dialect.name == "postgresql":
-        return literal_column(SEARCH_VECTOR).bool_op("@@")(
-            func.plainto_tsquery(literal_column(f"'{SEARCH_CONFIG}'::regconfig"), " ".join(found))
+        wanted = func.plainto_tsquery(
+            literal_column(f"'{SEARCH_CONFIG}'::regconfig"), " ".join(found)
         )
+        hits: Select[Any] = (
+            select(literal_column("article_id"))
+            .select_from(table(SEARCH_TABLE))
+            .where(literal_column("vector").bool_op("@@")(wanted))
+        )
+        return Article.id.in_(hits)
     condition = text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=_fts5_expression(found))
     ids: Select[Any] = (
         select(literal_column("rowid")).select_from(table(FTS_TABLE)).where(condition)

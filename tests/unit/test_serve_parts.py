@@ -91,7 +91,7 @@ def test_search_words_cannot_become_fts5_syntax() -> None:
 def test_only_the_search_objects_are_left_out_of_the_drift_check() -> None:
     assert not is_schema_object(None, "articles_fts", "table", True, None)
     assert not is_schema_object(None, "articles_fts_idx", "table", True, None)
-    assert not is_schema_object(None, "ix_articles_search", "index", True, None)
+    assert not is_schema_object(None, "article_search", "table", True, None)
     assert is_schema_object(None, "articles", "table", True, None)
     assert is_schema_object(None, "ix_articles_change_seq", "index", True, None)
 
