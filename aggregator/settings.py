@@ -248,3 +248,8 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "aggregator.middlewares.pagination.StopKnownPaginationMiddleware": 950,
 }
+
+# --- scrapy serve (docs/serve.md) ------------------------------------------------
+# When set, every route of `scrapy serve` needs `Authorization: Bearer <token>`.
+# Empty: no token (the server binds 127.0.0.1 by default).
+AGGREGATOR_SERVE_TOKEN = os.environ.get("AGGREGATOR_SERVE_TOKEN", "")
