@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 
@@ -260,3 +261,12 @@ def is_junk_line(text: str) -> bool:
     if len(text) > 90:
         return False
     return bool(_SHORT_JUNK.match(text) or _BYLINE.match(text) or is_dateline(text))
+
+
+#: An <article> that holds two or more other <article>s and no <h1> lists other stories.
+_STORY_LISTS = etree.XPath("//article[not(.//h1)][count(article) >= 2]")
+
+
+def story_lists(root: HtmlElement) -> list[HtmlElement]:
+    """Story lists on the page: related-post widgets that nest whole posts in one wrapper."""
+    return list(_STORY_LISTS(root))

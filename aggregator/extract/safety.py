@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from aggregator.extract.boilerplate import story_lists
 from aggregator.extract.document import norm_space
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class Evidence:
     """Characters of the longest of them."""
     declared: bool
     """The page declares an article (a JSON-LD article node, og:type article)."""
+    run_chars: int = 0
+    """Characters of prose paragraphs under the one element holding most of them."""
 
     @property
     def looks_like_article(self) -> bool:
@@ -76,14 +79,44 @@ class Evidence:
         return self.declared or self.longest_paragraph >= LONG_PARAGRAPH
 
 
+#: A paragraph counts toward a run when at least this many characters and ...
+RUN_PARAGRAPH = 40
+#: ... at most this share of them is link text (a linked teaser blurb is not prose).
+RUN_LINK_SHARE = 0.5
+
+
 def gather(root: HtmlElement, declared: bool) -> Evidence:
-    """Measure the page's `<p>` text (one pass over the paragraphs, not the whole tree)."""
+    """Measure the page's `<p>` text (one pass over the paragraphs, not the whole tree).
+
+    Also the *run*: the prose paragraphs that share one parent element, for the
+    parent holding most. An article's paragraphs are siblings in one container;
+    a listing's blurbs sit one per teaser card, so their runs stay short.
+    """
     total = longest = 0
+    runs: dict[HtmlElement, int] = {}
+    lists = story_lists(root)  # other posts' paragraphs say nothing of this article's size
     for paragraph in root.iter("p"):
+        if lists and any(a in lists for a in paragraph.iterancestors("article")):
+            continue
         size = len(norm_space(paragraph.text_content()))
         total += size
         longest = max(longest, size)
-    return Evidence(total, longest, declared)
+        parent = paragraph.getparent()
+        if size >= RUN_PARAGRAPH and parent is not None and not _teaser(paragraph, size):
+            runs[parent] = runs.get(parent, 0) + size
+    return Evidence(total, longest, declared, max(runs.values(), default=0))
+
+
+_HEADINGS = frozenset(("h2", "h3", "h4", "h5"))
+
+
+def _teaser(paragraph: HtmlElement, size: int) -> bool:
+    """A blurb: mostly link text, or right after a linked headline (a flat teaser list)."""
+    before = paragraph.getprevious()
+    if before is not None and before.tag in _HEADINGS and before.find(".//a") is not None:
+        return True
+    links = sum(len(norm_space(a.text_content())) for a in paragraph.iter("a"))
+    return links > RUN_LINK_SHARE * size
 
 
 def weakness(body: str | None, evidence: Evidence) -> str | None:

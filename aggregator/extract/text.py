@@ -74,6 +74,24 @@ def _mark_teasers(state: Blocks) -> None:
             block.negative = card
 
 
+def _mark_story_lists(body: HtmlElement, state: Blocks) -> None:
+    """Treat a story list (an `<article>` of `<article>`s, no headline) as noise.
+
+    Related-post widgets nest whole posts, blurbs and all, in one wrapper; their
+    prose would otherwise draw the container up to a parent of both.
+    """
+    lists = bp.story_lists(body)
+    if not lists:
+        return
+    wanted = {id(el) for el in lists}
+    for index, element in enumerate(state.elements):
+        if id(element) not in wanted:
+            continue
+        for block in state.blocks:
+            if index <= block.owner <= state.ends[index] and block.negative < index:
+                block.negative = index
+
+
 def _choose(state: Blocks) -> int:
     """Index of the element where prose minus weighted noise is largest."""
     count = len(state.elements)
@@ -123,6 +141,7 @@ def main_text(root: HtmlElement) -> list[str]:
     if not state.blocks:
         return []
     _mark_teasers(state)
+    _mark_story_lists(body, state)
     container = _choose(state)
     last = state.ends[container]
     kept: list[Block] = []
