@@ -155,8 +155,10 @@ def _is_article(
         return False
     declared = has_article_node or bool(classes & _WP_ARTICLE)
     if prose < MIN_ARTICLE_CHARS:
-        # A declared article whose text a script fills in still has a headline and a date.
-        return declared and kind is None
+        # A declared article whose text a script fills in still has a headline and a
+        # date: an item, which validation drops as NoBody (counted), not a silent None.
+        og_article = bool(og_type) and str(og_type).lower() == "article"
+        return (declared or og_article) and kind is None
     if declared:
         # A home page may carry its lead story's node; only one naming this URL counts.
         return kind != "home" or article_node == "names_page"
