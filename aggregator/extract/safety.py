@@ -5,7 +5,10 @@ score. On a layout it was never tuned for it can pick the wrong one: nothing
 (the article sits in an element named like a sidebar, inside a `<form>`), a
 standfirst, or a block full of menus and notices. Those failures are cheap to
 see against an independent estimate of the article's size: the characters of
-text in the page's `<p>` elements, wherever they are.
+text in the page's `<p>` elements, wherever they are (but not in a story list,
+`boilerplate.story_lists`: whole related posts say nothing of this article's
+size). The same pass measures the page's longest *run* of prose paragraphs in
+one container, which `pagekind.strong_evidence` reads.
 
 `weakness` judges the body of a page that looks like an article (article
 metadata, or one paragraph of at least `LONG_PARAGRAPH` characters) and names
