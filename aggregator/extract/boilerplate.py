@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 
@@ -263,10 +262,12 @@ def is_junk_line(text: str) -> bool:
     return bool(_SHORT_JUNK.match(text) or _BYLINE.match(text) or is_dateline(text))
 
 
-#: An <article> that holds two or more other <article>s and no <h1> lists other stories.
-_STORY_LISTS = etree.XPath("//article[not(.//h1)][count(article) >= 2]")
+def is_story_list(element: HtmlElement) -> bool:
+    """An `<article>` without an `<h1>` holding two or more `<article>` children.
 
-
-def story_lists(root: HtmlElement) -> list[HtmlElement]:
-    """Story lists on the page: related-post widgets that nest whole posts in one wrapper."""
-    return list(_STORY_LISTS(root))
+    Related-post widgets nest whole posts, blurbs and all, in one wrapper.
+    """
+    if element.tag != "article":
+        return False
+    children = sum(1 for _ in element.iterchildren("article"))
+    return children >= 2 and next(element.iter("h1"), None) is None

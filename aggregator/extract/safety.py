@@ -6,7 +6,7 @@ score. On a layout it was never tuned for it can pick the wrong one: nothing
 standfirst, or a block full of menus and notices. Those failures are cheap to
 see against an independent estimate of the article's size: the characters of
 text in the page's `<p>` elements, wherever they are (but not in a story list,
-`boilerplate.story_lists`: whole related posts say nothing of this article's
+`boilerplate.is_story_list`: whole related posts say nothing of this article's
 size). The same pass measures the page's longest *run* of prose paragraphs in
 one container, which `pagekind.strong_evidence` reads.
 
@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from aggregator.extract.boilerplate import story_lists
+from aggregator.extract.boilerplate import is_story_list
 from aggregator.extract.document import norm_space
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,12 @@ def gather(root: HtmlElement, declared: bool) -> Evidence:
     """
     total = longest = 0
     runs: dict[HtmlElement, int] = {}
-    lists = story_lists(root)  # other posts' paragraphs say nothing of this article's size
-    for paragraph in root.iter("p"):
+    lists: list[HtmlElement] = []  # other posts' paragraphs say nothing of this article's size
+    for paragraph in root.iter("p", "article"):  # one walk, in document order
+        if paragraph.tag == "article":
+            if is_story_list(paragraph):
+                lists.append(paragraph)
+            continue
         if lists and any(a in lists for a in paragraph.iterancestors("article")):
             continue
         size = len(norm_space(paragraph.text_content()))

@@ -74,18 +74,15 @@ def _mark_teasers(state: Blocks) -> None:
             block.negative = card
 
 
-def _mark_story_lists(body: HtmlElement, state: Blocks) -> None:
+def _mark_story_lists(state: Blocks) -> None:
     """Treat a story list (an `<article>` of `<article>`s, no headline) as noise.
 
     Related-post widgets nest whole posts, blurbs and all, in one wrapper; their
     prose would otherwise draw the container up to a parent of both.
     """
-    lists = bp.story_lists(body)
-    if not lists:
-        return
-    wanted = {id(el) for el in lists}
+    # The walked elements, not a new walk of the page: a skipped widget needs no check.
     for index, element in enumerate(state.elements):
-        if id(element) not in wanted:
+        if element.tag != "article" or not bp.is_story_list(element):
             continue
         for block in state.blocks:
             if index <= block.owner <= state.ends[index] and block.negative < index:
@@ -141,7 +138,7 @@ def main_text(root: HtmlElement) -> list[str]:
     if not state.blocks:
         return []
     _mark_teasers(state)
-    _mark_story_lists(body, state)
+    _mark_story_lists(state)
     container = _choose(state)
     last = state.ends[container]
     kept: list[Block] = []
