@@ -148,8 +148,7 @@ def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
 def _checked_body(
     root: HtmlElement,
     layers: Layers,
-    claim: str,
-    og_type: Any,
+    evidence: safety.Evidence,
     page: Callable[[], str],
     url: str,
 ) -> safety.Outcome:
@@ -160,8 +159,7 @@ def _checked_body(
     body, layer = _body(layers, root)
     if layer == "selectors":
         return safety.Outcome(body, layer, None)
-    declared = bool(claim) or str(og_type).lower() == "article"
-    return safety.settle(body, layer, safety.gather(root, declared), page, url)
+    return safety.settle(body, layer, evidence, page, url)
 
 
 def _authors(
@@ -233,14 +231,19 @@ def _extract(
     if root is None:
         return None
     layers, claim = _layers(root, url, sel)
-    if not layers[0][1] and pagekind.ruled_out(root, url, article_node=claim):
-        return None  # a listing, home or static page: no need to look for its text
+    judged = not layers[0][1]  # a site with selectors says what its articles are
+    if judged and pagekind.refused(root, url, article_node=claim):
+        return None  # a listing or home page: no need to look for its text
     og_type, _ = _pick(layers, "og_type")
-    outcome = _checked_body(root, layers, claim, og_type, partial(decode, html, encoding), url)
+    declared = bool(claim) or str(og_type).lower() == "article"
+    evidence = safety.gather(root, declared)  # one pass over the <p>s: cheap beside the walk
+    if judged and pagekind.ruled_out(root, url, article_node=claim, evidence=evidence):
+        return None  # a listing or static page without strong article evidence
+    outcome = _checked_body(root, layers, evidence, partial(decode, html, encoding), url)
     body, body_layer = outcome.body, outcome.layer
     prose = len(body or "")
-    if not layers[0][1] and not pagekind.is_article(
-        root, url, article_node=claim, og_type=og_type, prose=prose
+    if judged and not pagekind.is_article(
+        root, url, article_node=claim, og_type=og_type, prose=prose, evidence=evidence
     ):
         return None
     item = ArticleItem(url=url, body=body)
