@@ -16,7 +16,8 @@ from __future__ import annotations
 import pytest
 
 from aggregator.extract.document import norm_space
-from tests.unit.test_extract_corpus_bodies import extracted, truth_paragraphs, truths
+from tests.corpus import truths
+from tests.unit.test_extract_corpus_bodies import extracted, truth_paragraphs
 
 # (page, what called it no article)
 OVERRIDDEN = [
