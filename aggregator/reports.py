@@ -41,12 +41,13 @@ def duration(seconds: float | None) -> str:
 
 
 def age(seconds: float | None) -> str:
+    """A duration as operators read it: 45m, 5h, 3d."""
     if seconds is None:
         return "-"
     for unit, size in (("d", 86400), ("h", 3600)):
         if seconds >= size:
             return f"{seconds / size:.0f}{unit}"
-    return f"{seconds / 60:.0f}m"
+    return f"{max(seconds, 0) / 60:.0f}m"
 
 
 def with_change(value: int, before: int | None) -> str:

@@ -9,14 +9,15 @@ error rate, and the age of the newest article the run saw.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
+from aggregator.cli import when
 from aggregator.health.figures import RunFigures, figures_from_stats
+from aggregator.reports import age
 from aggregator.serve import charts
 from aggregator.serve import runs as run_reads
 from aggregator.serve.api import search_text
@@ -34,20 +35,6 @@ templates = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 routes = web.RouteTableDef()
-
-
-def age(seconds: float | None) -> str:
-    """A duration as operators read it: 45m, 5h, 3d."""
-    if seconds is None:
-        return "-"
-    for unit, size in (("d", 86400), ("h", 3600)):
-        if seconds >= size:
-            return f"{seconds / size:.0f}{unit}"
-    return f"{max(seconds, 0) / 60:.0f}m"
-
-
-def when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
 templates.filters["age"] = age

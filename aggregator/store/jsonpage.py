@@ -15,9 +15,8 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import ColumnElement, Engine, Text, literal_column, select
 
-from aggregator.store.fulltext import matching
 from aggregator.store.models import Article
-from aggregator.store.reader import Row, articles, changes
+from aggregator.store.reader import Row, articles, changes, cursor_page
 from aggregator.store.types import UTCDateTime
 
 # The columns `json_build_object` reads, by name only from this table's own columns.
@@ -63,11 +62,13 @@ def changes_json(
         rows = changes(engine, since=since, limit=limit, site=site, query=query)
         return [(row["change_seq"], render(row)) for row in rows]
     document: ColumnElement[str] = literal_column(json_object_sql(fields), type_=Text())
-    statement = select(articles.c.change_seq, document).where(articles.c.change_seq > since)
     with engine.connect() as conn:
-        if site is not None:
-            statement = statement.where(articles.c.site == site)
-        if query is not None:
-            statement = statement.where(matching(conn, query))
-        statement = statement.order_by(articles.c.change_seq).limit(limit)
+        statement = cursor_page(
+            select(articles.c.change_seq, document),
+            conn,
+            since=since,
+            limit=limit,
+            site=site,
+            query=query,
+        )
         return [(row[0], row[1]) for row in conn.execute(statement)]

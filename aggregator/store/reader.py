@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func, select, union
+from sqlalchemy import Connection, Engine, Select, Table, func, select, union
 from sqlalchemy.orm import Session
 
 from aggregator.store.fulltext import matching
@@ -63,17 +63,33 @@ class SiteSummary:
     newest_seen_at: Any = None
 
 
+def cursor_page(
+    statement: Select[Any],
+    conn: Connection,
+    *,
+    since: int,
+    limit: int,
+    site: str | None,
+    query: str | None,
+) -> Select[Any]:
+    """`statement` over `articles` narrowed to one cursor page: changed after `since`, oldest
+    change first, of `site`, matching `query`."""
+    statement = statement.where(articles.c.change_seq > since)
+    if site is not None:
+        statement = statement.where(articles.c.site == site)
+    if query is not None:
+        statement = statement.where(matching(conn, query))
+    return statement.order_by(articles.c.change_seq).limit(limit)
+
+
 def changes(
     engine: Engine, *, since: int, limit: int, site: str | None = None, query: str | None = None
 ) -> list[Row]:
     """Articles changed after `since`, oldest change first (the polling cursor)."""
-    statement = select(articles).where(articles.c.change_seq > since)
     with engine.connect() as conn:
-        if site is not None:
-            statement = statement.where(articles.c.site == site)
-        if query is not None:
-            statement = statement.where(matching(conn, query))
-        statement = statement.order_by(articles.c.change_seq).limit(limit)
+        statement = cursor_page(
+            select(articles), conn, since=since, limit=limit, site=site, query=query
+        )
         return [dict(row._mapping) for row in conn.execute(statement)]
 
 
