@@ -249,6 +249,11 @@ def _extract(
     if outcome.reason:
         item.sources[safety.REASON_KEY] = outcome.reason
     _fill(item, root, layers, url)
+    if item.published_raw is None and body:
+        # No date anywhere but the body's own dateline (checked last: it is the least sure).
+        item.published_raw = datefind.body_dateline(body)
+        if item.published_raw:
+            item.published_source = item.sources["published_raw"] = "text"
     if body and body_layer in ("text", safety.FALLBACK_LAYER) and item.title:
         item.body = _without_title(body, item.title)
     return item

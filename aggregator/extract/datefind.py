@@ -233,6 +233,38 @@ def _reversed_content(el: HtmlElement) -> Iterator[str | None]:
             stack.append((child, child.iterchildren(reversed=True)))
 
 
+# "Registriert: 18.09.2008": a forum member's join date beside the post, not the post's.
+_MEMBER_LABEL = re.compile(
+    r"\b(?:registriert|registered|joined|member since|mitglied seit|dabei seit|anmeldedatum"
+    r"|inscrit(?:e)?(?: le| depuis)?|registrado|iscritto)\b[\s:.]*(?:am|on|le|el|il|seit|since)?\s*$",
+    re.I,
+)
+
+
+def _member_date(before: str) -> bool:
+    """True when the text just before a date labels it a member's join date."""
+    return _MEMBER_LABEL.search(before[-60:]) is not None
+
+
+def _paired(texts: list[str], previous: int) -> list[tuple[str, str]]:
+    """Each text with the one before it in document order (`previous` is -1 or +1)."""
+    out = []
+    for index, text in enumerate(texts):
+        other = index + previous
+        out.append((text, texts[other] if 0 <= other < len(texts) else ""))
+    return out
+
+
+def _labelled_near(anchor: HtmlElement) -> Iterator[tuple[str, str]]:
+    """near_headline's pieces, each with the text that precedes it in the page."""
+    after = _paired(_visible(texts_after(anchor), 40), -1)
+    before = _paired(_visible(texts_before(anchor), 15), +1)
+    for distance in range(max(len(after), len(before))):
+        for pairs in (after, before):
+            if distance < len(pairs) and len(pairs[distance][0]) <= 200:
+                yield pairs[distance]
+
+
 def _after_update_label(piece: str, found: str) -> bool:
     """True for "Updated 3:45 PM, July 5": that date is the modification (stamps.py has it)."""
     label = _UPDATE_LABEL.search(piece)
@@ -246,10 +278,11 @@ def text_date(root: HtmlElement, title: str | None = None) -> str | None:
     # Around the h1 showing the headline, then around the page's first h1 (a blog
     # may print the post's date in a column that comes before the post's h1).
     for around in dict.fromkeys(a for a in (anchor, *shown[:1]) if a is not None):
-        for piece in near_headline(root, title, around):
+        for piece, previous in _labelled_near(around):
             found = _date_span(piece)
             if found and not _after_update_label(piece, found):
-                return found
+                if not _member_date(previous + " " + piece[: piece.find(found)]):
+                    return found
     for el in _dated(root):
         words = " ".join(bp.words(el))
         if not any(w in words for w in _DATE_WORDS) or any(w in words for w in _UPDATE_WORDS):
@@ -257,6 +290,22 @@ def text_date(root: HtmlElement, title: str | None = None) -> str | None:
         for value in (el.get("title"), text_of(el)):
             if value and len(value) <= 120:
                 found = _date_span(value)
+                if found and _member_date(value[: value.find(found)]):
+                    continue
                 if found and not in_noise(el):
                     return found
     return None
+
+
+def body_dateline(body: str | None) -> str | None:
+    """A date that opens the body's first paragraph: "01.02.2022 „Der Arbeitsmarkt ...",
+    "BERLIN, 3. März 2022 - ...": the dateline of a press release or agency report.
+
+    Headings (under 80 characters) before that paragraph are passed over.
+    """
+    paragraphs = [p.strip() for p in (body or "").split("\n\n")[:4]]
+    first = next((p for p in paragraphs if len(p) >= 80), "")
+    match = _TEXT_DATE.search(first[:60])
+    if match is None or match.start() > 40 or _UPDATE_LABEL.search(first[: match.start()]):
+        return None
+    return _date_span(first[match.start() :])
