@@ -37,7 +37,10 @@ DAY = re.compile(
     r"|[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
     r"|(?:19|20)\d{2}年\s?\d{1,2}月\s?\d{1,2}日)"
 )
-_TEXT_DATE = DAY
+# "31.10.23", "26/10/13": a two-digit year, as forums and small sites print bylines. Read
+# only near the headline and in date-named elements, never by the label scan (stamps.py).
+_SHORT_DAY = r"(?<![\d.,/])(?:0?[1-9]|[12]\d|3[01])([./])(?:0?[1-9]|1[0-2])\1\d{2}(?![\d]|[./]\d)"
+_TEXT_DATE = re.compile(f"{DAY.pattern}|{_SHORT_DAY}")
 _UPDATE_LABEL = re.compile(
     r"\b(?:updated|modified|aktualisiert|ge(?:ä|ae)ndert|actualizad[oa]|atualizad[oa]"
     r"|mis (?:à|a) jour|modifi(?:é|e)e?|aggiornat[oa]|bijgewerkt|last edited)\b",
@@ -246,23 +249,41 @@ def _member_date(before: str) -> bool:
     return _MEMBER_LABEL.search(before[-60:]) is not None
 
 
-def _paired(texts: list[str], previous: int) -> list[tuple[str, str]]:
-    """Each text with the one before it in document order (`previous` is -1 or +1)."""
+def _paired(texts: list[str], previous: int) -> list[tuple[str, str, str]]:
+    """Each text with the ones before and after it in document order (`previous`: -1 or +1)."""
     out = []
     for index, text in enumerate(texts):
-        other = index + previous
-        out.append((text, texts[other] if 0 <= other < len(texts) else ""))
+        before, after = index + previous, index - previous
+        out.append(
+            (
+                text,
+                texts[before] if 0 <= before < len(texts) else "",
+                texts[after] if 0 <= after < len(texts) else "",
+            )
+        )
     return out
 
 
+def _bare_date(text: str) -> bool:
+    """A text that is a date and little else: an entry of a list of dates."""
+    return len(text) <= 40 and _TEXT_DATE.search(text) is not None
+
+
 def _labelled_near(anchor: HtmlElement) -> Iterator[tuple[str, str]]:
-    """near_headline's pieces, each with the text that precedes it in the page."""
+    """near_headline's pieces, each with the text that precedes it in the page.
+
+    A date between two other bare dates is an entry of a list of other posts'
+    dates ("latest posts", "recent replies") and is left out.
+    """
     after = _paired(_visible(texts_after(anchor), 40), -1)
     before = _paired(_visible(texts_before(anchor), 15), +1)
     for distance in range(max(len(after), len(before))):
         for pairs in (after, before):
-            if distance < len(pairs) and len(pairs[distance][0]) <= 200:
-                yield pairs[distance]
+            if distance >= len(pairs) or len(pairs[distance][0]) > 200:
+                continue
+            text, previous, following = pairs[distance]
+            if not (_bare_date(text) and (_bare_date(previous) or _bare_date(following))):
+                yield text, previous
 
 
 def _after_update_label(piece: str, found: str) -> bool:
