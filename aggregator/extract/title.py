@@ -181,9 +181,7 @@ def choose_title(
             # Same words in JSON-LD: keep its plain string (no display quotes or markup),
             # unless it was cut from a "Headline - Site" string, which retypes the dashes.
             plain = layer == "jsonld" and title not in cut
-            return (title if plain else heading), (
-                layer if layer != "title" else "text"
-            )
+            return (title if plain else heading), (layer if layer != "title" else "text")
     # A heading that is one part of "Site - Section - Headline": the longest such part.
     parts = {text_key(p) for p in SEPARATORS.split(page_raw)}
     in_title = sorted((h for h in shown if text_key(h) in parts), key=len, reverse=True)
