@@ -21,6 +21,7 @@ from lxml.html import HtmlElement
 
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, safety, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
+from aggregator.extract.dateline import body_dateline
 from aggregator.extract.document import decode, headlines, norm_space, parse_html, text_of
 from aggregator.extract.stamps import Stamp, find_stamps, local_form
 from aggregator.extract.title import choose_title
@@ -252,6 +253,11 @@ def _extract(
     if outcome.reason:
         item.sources[safety.REASON_KEY] = outcome.reason
     _fill(item, root, layers, url)
+    if item.published_raw is None and body:
+        # No date anywhere but the body's own dateline (checked last: it is the least sure).
+        item.published_raw = body_dateline(body)
+        if item.published_raw:
+            item.published_source = item.sources["published_raw"] = "text"
     if body and body_layer in ("text", safety.FALLBACK_LAYER) and item.title:
         item.body = _without_title(body, item.title)
     return item

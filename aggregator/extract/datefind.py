@@ -37,7 +37,10 @@ DAY = re.compile(
     r"|[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
     r"|(?:19|20)\d{2}年\s?\d{1,2}月\s?\d{1,2}日)"
 )
-_TEXT_DATE = DAY
+# "31.10.23", "26/10/13": a two-digit year, as forums and small sites print bylines. Read
+# only near the headline and in date-named elements, never by the label scan (stamps.py).
+_SHORT_DAY = r"(?<![\d.,/])(?:0?[1-9]|[12]\d|3[01])([./])(?:0?[1-9]|1[0-2])\1\d{2}(?![\d]|[./]\d)"
+TEXT_DATE = re.compile(f"{DAY.pattern}|{_SHORT_DAY}")
 _UPDATE_LABEL = re.compile(
     r"\b(?:updated|modified|aktualisiert|ge(?:ä|ae)ndert|actualizad[oa]|atualizad[oa]"
     r"|mis (?:à|a) jour|modifi(?:é|e)e?|aggiornat[oa]|bijgewerkt|last edited)\b",
@@ -118,9 +121,9 @@ def url_date(url: str) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def _date_span(text: str) -> str | None:
+def date_span(text: str) -> str | None:
     """The date in a piece of text, with a time that directly follows it."""
-    match = _TEXT_DATE.search(text)
+    match = TEXT_DATE.search(text)
     if not match:
         return None
     end = match.end()
@@ -233,6 +236,57 @@ def _reversed_content(el: HtmlElement) -> Iterator[str | None]:
             stack.append((child, child.iterchildren(reversed=True)))
 
 
+# "Registriert: 18.09.2008": a forum member's join date beside the post, not the post's.
+_MEMBER_LABEL = re.compile(
+    r"\b(?:registriert|registered|joined|member since|mitglied seit|dabei seit|anmeldedatum"
+    r"|inscrit(?:e)?(?: le| depuis)?|registrado|iscritto)\b"
+    r"[\s:.]*(?:am|on|le|el|il|seit|since)?\s*$",
+    re.I,
+)
+
+
+def _member_date(before: str) -> bool:
+    """True when the text just before a date labels it a member's join date."""
+    return _MEMBER_LABEL.search(before[-60:]) is not None
+
+
+def _paired(texts: list[str], previous: int) -> list[tuple[str, str, bool]]:
+    """Each text with the one before it in document order (`previous`: -1 or +1) and
+    whether it is one of three or more bare dates in a row: a list of other posts' dates."""
+    bare = [_bare_date(text) for text in texts]
+    listed = [False] * len(texts)
+    for start in range(len(texts) - 2):
+        if all(bare[start : start + 3]):
+            listed[start : start + 3] = [True] * 3
+    out = []
+    for index, text in enumerate(texts):
+        before = index + previous
+        out.append((text, texts[before] if 0 <= before < len(texts) else "", listed[index]))
+    return out
+
+
+def _bare_date(text: str) -> bool:
+    """A text that is a date and little else."""
+    return len(text) <= 40 and TEXT_DATE.search(text) is not None
+
+
+def _labelled_near(anchor: HtmlElement) -> Iterator[tuple[str, str]]:
+    """near_headline's pieces, each with the text that precedes it in the page.
+
+    A date among three or more bare dates in a row is an entry of a list of
+    other posts' dates ("latest posts", "recent replies") and is left out.
+    """
+    after = _paired(_visible(texts_after(anchor), 40), -1)
+    before = _paired(_visible(texts_before(anchor), 15), +1)
+    for distance in range(max(len(after), len(before))):
+        for pairs in (after, before):
+            if distance >= len(pairs) or len(pairs[distance][0]) > 200:
+                continue
+            text, previous, listed = pairs[distance]
+            if not listed:
+                yield text, previous
+
+
 def _after_update_label(piece: str, found: str) -> bool:
     """True for "Updated 3:45 PM, July 5": that date is the modification (stamps.py has it)."""
     label = _UPDATE_LABEL.search(piece)
@@ -246,9 +300,13 @@ def text_date(root: HtmlElement, title: str | None = None) -> str | None:
     # Around the h1 showing the headline, then around the page's first h1 (a blog
     # may print the post's date in a column that comes before the post's h1).
     for around in dict.fromkeys(a for a in (anchor, *shown[:1]) if a is not None):
-        for piece in near_headline(root, title, around):
-            found = _date_span(piece)
-            if found and not _after_update_label(piece, found):
+        for piece, previous in _labelled_near(around):
+            found = date_span(piece)
+            if (
+                found
+                and not _after_update_label(piece, found)
+                and not _member_date(previous + " " + piece[: piece.find(found)])
+            ):
                 return found
     for el in _dated(root):
         words = " ".join(bp.words(el))
@@ -256,7 +314,9 @@ def text_date(root: HtmlElement, title: str | None = None) -> str | None:
             continue
         for value in (el.get("title"), text_of(el)):
             if value and len(value) <= 120:
-                found = _date_span(value)
+                found = date_span(value)
+                if found and _member_date(value[: value.find(found)]):
+                    continue
                 if found and not in_noise(el):
                     return found
     return None

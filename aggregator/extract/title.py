@@ -161,6 +161,8 @@ def choose_title(
     shared = _shared_parts([t for t, _ in raw] + [page_raw])
     keys = site_words(url, site) | shared
     cleaned = [(strip_site(t, url, site, shared), layer) for t, layer in raw if t]
+    # Strings cut out of a longer "Headline - Site" title: an SEO copy, not the headline's text.
+    cut = {t for (t, _), (whole, _) in zip(cleaned, raw, strict=True) if t != whole}
     cleaned = [(t, layer) for t, layer in cleaned if text_key(t) and text_key(t) not in keys]
     page = strip_site(page_raw, url, site, shared) if page_raw else ""
     others = [t for t, _ in cleaned] + ([page] if page else [])
@@ -176,10 +178,10 @@ def choose_title(
     for title, layer in [*cleaned, (page, "title")]:
         heading = by_key.get(text_key(title))
         if heading:
-            # Same words in JSON-LD: keep its plain string (no display quotes or markup).
-            return (title if layer == "jsonld" else heading), (
-                layer if layer != "title" else "text"
-            )
+            # Same words in JSON-LD: keep its plain string (no display quotes or markup),
+            # unless it was cut from a "Headline - Site" string, which retypes the dashes.
+            plain = layer == "jsonld" and title not in cut
+            return (title if plain else heading), (layer if layer != "title" else "text")
     # A heading that is one part of "Site - Section - Headline": the longest such part.
     parts = {text_key(p) for p in SEPARATORS.split(page_raw)}
     in_title = sorted((h for h in shown if text_key(h) in parts), key=len, reverse=True)
