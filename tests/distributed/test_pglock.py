@@ -1,0 +1,101 @@
+"""The PostgreSQL host lock: all or nothing, freed with its session, taken again after a drop."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+
+from aggregator.run.lock import LockHeld
+from aggregator.run.pglock import PgHostLock, conninfo, host_key, normalise_hosts
+
+pytestmark = pytest.mark.postgres
+
+
+def test_hosts_are_normalised_like_download_slots() -> None:
+    assert normalise_hosts(["News.Example.com", "news.example.com:8080", "a.org.", ""]) == [
+        "a.org",
+        "news.example.com",
+    ]
+    assert host_key("a.org") == host_key("a.org") != host_key("b.org")
+
+
+def test_second_holder_is_refused_and_named(postgres_url: str) -> None:
+    first = PgHostLock(postgres_url, "site_a", ["127.0.0.2"])
+    second = PgHostLock(postgres_url, "site_b", ["127.0.0.2"])
+    first.acquire()
+    try:
+        with pytest.raises(LockHeld, match=r"site_a pid \d+ on .*host 127\.0\.0\.2"):
+            second.acquire()
+    finally:
+        first.release()
+    second.acquire()  # free once the first let go
+    second.release()
+    second.release()  # idempotent
+
+
+def test_all_or_nothing_over_several_hosts(postgres_url: str) -> None:
+    holder = PgHostLock(postgres_url, "b_only", ["b.test"])
+    holder.acquire()
+    wide = PgHostLock(postgres_url, "wide", ["a.test", "b.test", "c.test"])
+    with pytest.raises(LockHeld):
+        wide.acquire()
+    # "a.test" was given back when "b.test" was refused.
+    other = PgHostLock(postgres_url, "a_only", ["a.test"])
+    other.acquire()
+    other.release()
+    holder.release()
+
+
+def test_a_dead_session_frees_the_lock(postgres_url: str) -> None:
+    first = PgHostLock(postgres_url, "site_a", ["dead.test"])
+    first.acquire()
+    with psycopg.connect(conninfo(postgres_url), autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name LIKE 'site_a pid%'"
+        )
+    second = PgHostLock(postgres_url, "site_b", ["dead.test"])
+    second.acquire()  # the killed session's lock is gone
+    second.release()
+    first._stop.set()
+
+
+def test_watchdog_retakes_the_lock_after_a_drop_or_gives_up(postgres_url: str) -> None:
+    lost: list[str] = []
+    first = PgHostLock(
+        postgres_url, "site_a", ["drop.test"], check_interval=0.2, on_lost=lost.append
+    )
+    first.acquire()
+    kill = (
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE application_name LIKE 'site_a pid%'"
+    )
+    with psycopg.connect(conninfo(postgres_url), autocommit=True) as admin:
+        admin.execute(kill)
+        # Nobody else wants it: the watchdog takes it again.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            row = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'site_a pid%'"
+            ).fetchone()
+            if row and row[0] == 1:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the lock was not taken again")
+        with pytest.raises(LockHeld):
+            PgHostLock(postgres_url, "site_b", ["drop.test"]).acquire()
+        # Now someone takes it while the connection is down: the crawl is told to stop.
+        thief = PgHostLock(postgres_url, "thief", ["drop.test"], check_interval=60)
+        with first._guard:  # hold the watchdog while the session dies and the thief steps in
+            admin.execute(kill)
+            time.sleep(0.2)
+            thief.acquire()
+    deadline = time.monotonic() + 20
+    while not lost and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert lost and "another crawl took" in lost[0]
+    thief.release()
+    first.release()
