@@ -20,6 +20,11 @@ is lost for good: the watchdog logs it and calls `on_lost`, which by default
 sends this process SIGTERM so that Scrapy closes the crawl gracefully
 (finish reason `shutdown`, so its run is recorded as failed, not finished).
 
+PostgreSQL unreachable when the crawl starts: the crawl still runs and
+spools its articles (the store's rule: a database that is down never costs a
+crawl), under the `fallback` lock (the local file lock, given by
+`build_lock`), which covers this machine only; a warning says so.
+
 Keys are the first 8 bytes of BLAKE2b over "aggregator-host:<host>", read as
 a signed 64-bit integer: stable across machines and Python versions (unlike
 `hash()`), and distinct from the store's own advisory-lock constants.
@@ -43,7 +48,7 @@ from urllib.parse import urlsplit
 import psycopg
 from sqlalchemy.engine import make_url
 
-from aggregator.run.lock import LockHeld
+from aggregator.run.lock import CrawlLock, LockHeld
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +102,7 @@ class PgHostLock:
         *,
         check_interval: float = CHECK_INTERVAL,
         on_lost: Callable[[str], None] = stop_this_process,
+        fallback: CrawlLock | None = None,
     ) -> None:
         self.hosts = normalise_hosts(hosts)
         if not self.hosts:
@@ -105,6 +111,8 @@ class PgHostLock:
         self.description = f"PostgreSQL advisory lock on {', '.join(self.hosts)}"
         self.check_interval = check_interval
         self.on_lost = on_lost
+        self.fallback = fallback
+        self._fell_back = False
         self._conninfo = conninfo(database_url)
         # application_name is at most 63 bytes; it is what a refused crawl reports.
         self._holder = f"{site} pid {os.getpid()} on {socket.gethostname()}"[:63]
@@ -114,9 +122,23 @@ class PgHostLock:
         self._watchdog: threading.Thread | None = None
 
     def acquire(self) -> None:
-        """Take every host's lock or none: `LockHeld`, or psycopg's error when PG is down."""
-        with self._guard:
-            self._conn = self._lock_all()
+        """Take every host's lock or none (`LockHeld`); the fallback when PostgreSQL is away."""
+        try:
+            with self._guard:
+                self._conn = self._lock_all()
+        except psycopg.OperationalError as exc:
+            if self.fallback is None:
+                raise
+            logger.warning(
+                "PostgreSQL unreachable for the host lock of %s (%s): using %s, which covers "
+                "this machine only",
+                self.site,
+                exc,
+                self.fallback.description,
+            )
+            self.fallback.acquire()
+            self._fell_back = True
+            return
         self._stop.clear()
         self._watchdog = threading.Thread(
             target=self._watch, name=f"lock-watchdog-{self.site}", daemon=True
@@ -124,6 +146,9 @@ class PgHostLock:
         self._watchdog.start()
 
     def release(self) -> None:
+        if self._fell_back and self.fallback is not None:
+            self.fallback.release()
+            self._fell_back = False
         self._stop.set()
         with self._guard:
             conn, self._conn = self._conn, None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
+from scrapy.settings import Settings
+from sqlalchemy.engine import make_url
 
-from aggregator.run.lock import LockHeld
+from aggregator.run.lock import LockHeld, SiteFileLock, build_lock
 from aggregator.run.pglock import PgHostLock, conninfo, host_key, normalise_hosts
 
 pytestmark = pytest.mark.postgres
@@ -99,3 +103,22 @@ def test_watchdog_retakes_the_lock_after_a_drop_or_gives_up(postgres_url: str) -
     assert lost and "another crawl took" in lost[0]
     thief.release()
     first.release()
+
+
+def test_postgresql_away_at_start_falls_back_to_the_local_lock(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        closed = probe.getsockname()[1]
+    unreachable = make_url(postgres_url).set(port=closed).render_as_string(False)
+    settings = Settings(
+        {"AGGREGATOR_DATABASE_URL": unreachable, "AGGREGATOR_LOCK_DIR": str(tmp_path)}
+    )
+    lock = build_lock(settings, "site_a", ["a.test"])
+    lock.acquire()  # no error: the crawl goes on (and spools)
+    with pytest.raises(LockHeld):  # and this machine is still protected
+        build_lock(settings, "site_a", ["a.test"]).acquire()
+    lock.release()
+    assert isinstance(
+        build_lock(Settings({"AGGREGATOR_LOCK_DIR": str(tmp_path)}), "s", ["a"]), SiteFileLock
+    )
