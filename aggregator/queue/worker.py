@@ -31,8 +31,6 @@ import signal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import psycopg
-
 from aggregator.queue import registry
 from aggregator.queue.broker import QUEUE_NAME, TASK_NAME, open_queue
 from aggregator.queue.runner import CrawlRunner
@@ -53,6 +51,7 @@ class WorkerOptions:
 
 async def recover_lost_jobs(app: procrastinate.App, stalled_after: float) -> list[int]:
     """Put the jobs of dead workers back in the queue; the ids handled."""
+    from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
     from procrastinate.jobs import Status
 
     manager = app.job_manager
@@ -66,7 +65,7 @@ async def recover_lost_jobs(app: procrastinate.App, stalled_after: float) -> lis
         try:
             await manager.retry_job(job)
         except Exception as exc:
-            if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
+            if not isinstance(exc, UniqueViolation | AlreadyEnqueued):
                 # Another worker recovered it first, or the database is away: next round.
                 logger.debug("Could not recover job %s: %s", job.id, exc)
                 continue
