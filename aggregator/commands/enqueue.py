@@ -11,14 +11,19 @@ Settings: `AGGREGATOR_BROKER_URL`, `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_SITES_
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from aggregator.clock import get_clock
 from aggregator.commands.crawl import checked_database_url
-from aggregator.queue.broker import BrokerConfigError, broker_url, open_queue
+from aggregator.queue.broker import (
+    BrokerConfigError,
+    QueueUnavailable,
+    broker_url,
+    open_queue,
+    run_async,
+)
 from aggregator.queue.config import configured_sites
 from aggregator.queue.schedule import due_sites, enqueue
 from aggregator.store.lastruns import last_started
@@ -70,7 +75,13 @@ class Command(ScrapyCommand):
         if not names:
             print("Nothing to queue")
             return
-        for name, job_id in asyncio.run(_enqueue(url, names)):
+        try:
+            queued = run_async(_enqueue(url, names))
+        except QueueUnavailable as exc:
+            print(f"error: {exc}")
+            self.exitcode = 1
+            return
+        for name, job_id in queued:
             print(f"queued {name} (job {job_id})" if job_id else f"waiting {name} (already queued)")
 
 

@@ -23,7 +23,13 @@ from scrapy.utils.log import configure_logging
 
 from aggregator.clock import get_clock
 from aggregator.commands.crawl import checked_database_url
-from aggregator.queue.broker import BrokerConfigError, broker_url, open_queue
+from aggregator.queue.broker import (
+    BrokerConfigError,
+    QueueUnavailable,
+    broker_url,
+    open_queue,
+    run_async,
+)
 from aggregator.queue.config import configured_sites
 from aggregator.queue.schedule import first_delays, run_scheduler
 from aggregator.sites import Site
@@ -61,7 +67,11 @@ class Command(ScrapyCommand):
             return
         configure_logging(self.settings)
         tick = self.settings.getfloat("AGGREGATOR_SCHEDULER_TICK", 30.0)
-        asyncio.run(_schedule(url, sites, delays, tick))
+        try:
+            run_async(_schedule(url, sites, delays, tick))
+        except QueueUnavailable as exc:
+            print(f"error: {exc}")
+            self.exitcode = 1
 
 
 def _report(name: str, job_id: int | None) -> None:

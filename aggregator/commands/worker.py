@@ -11,13 +11,17 @@ Settings: `AGGREGATOR_BROKER_URL`, `AGGREGATOR_QUEUE_*`, `AGGREGATOR_SITES_DIR`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import configure_logging
 
-from aggregator.queue.broker import BrokerConfigError, broker_url
+from aggregator.queue.broker import (
+    BrokerConfigError,
+    QueueUnavailable,
+    broker_url,
+    run_async,
+)
 from aggregator.queue.config import configured_sites, crawl_runner, worker_options
 from aggregator.queue.worker import run_worker
 
@@ -60,4 +64,9 @@ class Command(ScrapyCommand):
             raise UsageError(str(exc), print_help=False) from None
         configure_logging(self.settings)
         runner = crawl_runner(self.settings, sites)
-        asyncio.run(run_worker(url, runner, worker_options(self.settings, opts.concurrency)))
+        options = worker_options(self.settings, opts.concurrency)
+        try:
+            run_async(run_worker(url, runner, options))
+        except QueueUnavailable as exc:
+            print(f"error: {exc}")
+            self.exitcode = 1

@@ -12,7 +12,6 @@ Settings: `AGGREGATOR_BROKER_URL`, `AGGREGATOR_QUEUE_STALLED_AFTER`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from dataclasses import asdict
 
@@ -20,7 +19,13 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from aggregator.commands.runs import format_table, when
-from aggregator.queue.broker import BrokerConfigError, broker_url, open_queue
+from aggregator.queue.broker import (
+    BrokerConfigError,
+    QueueUnavailable,
+    broker_url,
+    open_queue,
+    run_async,
+)
 from aggregator.queue.registry import WorkerRow, list_workers
 
 HEADERS = ("HOST", "PID", "STATE", "RUNNING", "CRAWLING", "SINCE (UTC)", "OUTCOMES")
@@ -57,7 +62,12 @@ class Command(ScrapyCommand):
         except BrokerConfigError as exc:
             raise UsageError(str(exc), print_help=False) from None
         stalled = self.settings.getfloat("AGGREGATOR_QUEUE_STALLED_AFTER", 30.0)
-        rows = asyncio.run(_workers(url, stalled))
+        try:
+            rows = run_async(_workers(url, stalled))
+        except QueueUnavailable as exc:
+            print(f"error: {exc}")
+            self.exitcode = 1
+            return
         if opts.json:
             print(json.dumps([asdict(row) for row in rows], indent=2, default=str))
         elif not rows:

@@ -20,9 +20,10 @@ Settings: `AGGREGATOR_BROKER_URL`, `AGGREGATOR_DATABASE_URL`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 from scrapy.settings import BaseSettings
@@ -52,8 +53,26 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.aggregator_workers (
 """
 
 
+T = TypeVar("T")
+
+
 class BrokerConfigError(ValueError):
     """The queue cannot be used with these settings; the message says why."""
+
+
+class QueueUnavailable(RuntimeError):
+    """The queue's database cannot be reached; the message says why (never a password)."""
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run`, with an unreachable queue database as `QueueUnavailable`."""
+    from procrastinate.exceptions import ConnectorException
+
+    try:
+        return asyncio.run(coro)
+    except (psycopg.OperationalError, ConnectorException) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise QueueUnavailable(f"the queue database is unreachable: {first_line}") from None
 
 
 def broker_url(settings: BaseSettings) -> str:
