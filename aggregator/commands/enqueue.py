@@ -26,7 +26,7 @@ from aggregator.queue.broker import (
 )
 from aggregator.queue.config import configured_sites
 from aggregator.queue.schedule import due_sites, enqueue
-from aggregator.store.lastruns import last_started
+from aggregator.store.jobruns import last_started
 from aggregator.store.schema import open_engine
 
 

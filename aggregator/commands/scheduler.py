@@ -33,7 +33,7 @@ from aggregator.queue.broker import (
 from aggregator.queue.config import configured_sites
 from aggregator.queue.schedule import first_delays, run_scheduler
 from aggregator.sites import Site
-from aggregator.store.lastruns import last_started
+from aggregator.store.jobruns import last_started
 from aggregator.store.schema import open_engine
 
 

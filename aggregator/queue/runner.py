@@ -4,9 +4,14 @@ Each crawl gets a fresh process (Twisted's reactor cannot restart inside the
 worker), started with the worker's own command-line settings (`-s`) plus
 the job's identity (`AGGREGATOR_JOB_ID`, `AGGREGATOR_WORKER_HOST`,
 `AGGREGATOR_WORKER_PID`, which the crawl-run row records). The child asks
-the kernel for SIGTERM when the worker dies (`PR_SET_PDEATHSIG`), so a
-SIGKILLed worker leaves no orphan crawl holding its host lock for long: the
-orphan closes gracefully, recorded as failed (finish reason `shutdown`).
+the kernel for SIGKILL when the worker dies (`PR_SET_PDEATHSIG`): a worker's
+death takes its crawls with it, so no orphan keeps crawling, holding its host
+lock, while the job is started again elsewhere. SIGKILL, not SIGTERM:
+the kernel may send the signal more than once (once per thread of the dead
+worker the child is passed through), and Scrapy takes a second SIGTERM as
+"stop now, uncleanly" anyway. What the crawl had stored stays; what it had
+only spooled is stored by the next crawl (or `scrapy db replay`); its run row
+is marked `lost` by the worker that recovers the job.
 
 How a job ends, by the crawl's exit status (see `aggregator/commands/crawl.py`):
 
@@ -61,14 +66,33 @@ EXIT_LOCKED = 75
 _PR_SET_PDEATHSIG = 1
 
 
+def mark_runs_lost(database_url: str, job_id: int, reason: str) -> None:
+    """Mark the job's still-`running` crawl_runs rows `lost` (blocking; errors only logged)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from aggregator.store.jobruns import mark_lost
+    from aggregator.store.schema import open_engine
+
+    if not database_url:
+        return
+    engine = open_engine(database_url)
+    try:
+        if mark_lost(engine, str(job_id), reason, datetime.now(UTC)):
+            logger.warning("Job %s: its crawl run is marked lost (%s)", job_id, reason)
+    except SQLAlchemyError as exc:
+        logger.warning("Job %s: could not mark its crawl run lost: %s", job_id, exc)
+    finally:
+        engine.dispose()
+
+
 class CrawlFailed(Exception):
     """The crawl did not complete; the message says how it ended."""
 
 
 def _die_with_parent() -> None:
-    """In the child, before exec: SIGTERM when the worker that started it dies."""
+    """In the child, before exec: SIGKILL when the worker that started it dies."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 @dataclass(slots=True)
@@ -152,6 +176,7 @@ class CrawlRunner:
         if status < 0:
             self.counts["killed"] += 1
             how = signal.Signals(-status).name
+            await asyncio.to_thread(mark_runs_lost, self.database_url, job_id, "crawl_killed")
             if retries < self.max_retries:
                 await self._requeue(app, site, 0, f"killed by {how}", retries + 1)
             raise CrawlFailed(f"{site}: crawl killed by {how}")

@@ -8,10 +8,11 @@ process. Alongside, each worker:
 
 - recovers lost jobs: a job still marked running whose worker has not beaten
   for `AGGREGATOR_QUEUE_STALLED_AFTER` seconds (SIGKILL, OOM, a lost machine)
-  is put back to waiting, so another worker crawls the site; when the site
-  already has a waiting job, the lost one is marked failed instead (that job
-  covers it). Several workers may try at once; procrastinate's retry only
-  moves a job that is still running, so one wins.
+  has its `running` crawl_runs rows marked `lost` and is put back to waiting,
+  so another worker crawls the site; when the site already has a waiting
+  job, the lost one is marked failed instead (that job covers it). Several
+  workers may try at once; procrastinate's retry only moves a job that is
+  still running, so one wins.
 - keeps its row in the worker registry (`scrapy workers`).
 
 SIGTERM or SIGINT: no new job is taken, SIGTERM is forwarded to every crawl
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from aggregator.queue import registry
 from aggregator.queue.broker import QUEUE_NAME, TASK_NAME, open_queue
-from aggregator.queue.runner import CrawlRunner
+from aggregator.queue.runner import CrawlRunner, mark_runs_lost
 
 if TYPE_CHECKING:
     import procrastinate
@@ -49,8 +50,10 @@ class WorkerOptions:
     poll_interval: float = 5.0
 
 
-async def recover_lost_jobs(app: procrastinate.App, stalled_after: float) -> list[int]:
-    """Put the jobs of dead workers back in the queue; the ids handled."""
+async def recover_lost_jobs(
+    app: procrastinate.App, stalled_after: float, database_url: str = ""
+) -> list[int]:
+    """Put the jobs of dead workers back in the queue, their runs marked lost; the ids handled."""
     from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
     from procrastinate.jobs import Status
 
@@ -62,6 +65,8 @@ async def recover_lost_jobs(app: procrastinate.App, stalled_after: float) -> lis
     for job in lost:
         assert job.id is not None
         site = job.task_kwargs.get("site")
+        # Before the retry, so that the row a new crawl of this job inserts is never touched.
+        await asyncio.to_thread(mark_runs_lost, database_url, job.id, "worker_lost")
         try:
             await manager.retry_job(job)
         except Exception as exc:
@@ -84,7 +89,7 @@ async def _housekeeping(
     while True:
         try:
             await registry.beat(app, name, runner, options.concurrency)
-            await recover_lost_jobs(app, options.stalled_after)
+            await recover_lost_jobs(app, options.stalled_after, runner.database_url)
             await registry.prune(app, options.stalled_after)
         except Exception as exc:  # the database may be restarting: keep the worker alive
             logger.warning("Worker housekeeping failed (will retry): %s", exc)
