@@ -1,4 +1,4 @@
-"""Distributed crawling: articles per second with 1, 2 and 3 workers, and recovery from a lost worker.
+"""Distributed crawling: articles per second with 1, 2 and 3 workers; recovery from a lost worker.
 
 Politeness-bound sites: N fixture sites, each on its own loopback host
 (127.0.0.2, 127.0.0.3, ...), each answering every request after a fixed
