@@ -54,3 +54,13 @@ def test_worker_passes_on_its_command_line_settings_only() -> None:
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", "1", priority="cmdline")
     settings.set("AGGREGATOR_JOB_ID", "7", priority="cmdline")  # the worker sets its own
     assert forwarded_settings(settings) == ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+
+
+def test_worker_identity_from_settings() -> None:
+    from aggregator.queue.identity import worker_identity
+
+    assert worker_identity(Settings()) == {"worker_host": None, "worker_pid": None, "job_id": None}
+    given = Settings(
+        {"AGGREGATOR_JOB_ID": "12", "AGGREGATOR_WORKER_HOST": "m1", "AGGREGATOR_WORKER_PID": "99"}
+    )
+    assert worker_identity(given) == {"worker_host": "m1", "worker_pid": 99, "job_id": "12"}
