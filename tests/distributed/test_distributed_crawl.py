@@ -7,8 +7,8 @@ SIGKILLed in the middle of a crawl, one site queued twice at once. Checked at
 the end: every article stored exactly once, every site has an ok run, no host
 ever saw more requests open at once than the per-domain limit (measured at
 the servers), site_1 and site_1b were never fetched from at the same time, the
-killed worker's job was handed to another worker and its crawl is not
-recorded as a success.
+killed worker's job was handed to another worker, and the crawl that died
+with it is recorded as `lost` (never `ok`), with the worker and the job id.
 """
 
 from __future__ import annotations
@@ -165,8 +165,17 @@ def test_three_workers_one_killed_and_a_duplicate(
     )[0]
     assert job.attempts >= 1 and job.status in {"succeeded", "failed"}, job
     assert "was lost" in log.read_text()
-    statuses = [
-        row[0] for row in query("SELECT status FROM crawl_runs WHERE site = :s", s=victim_site)
-    ]
-    assert "ok" in statuses and "running" not in statuses, statuses
+    # Its crawl died with it: that run is recorded as lost, with the dead worker, never as ok.
+    victim_runs = query(
+        "SELECT status, finish_reason, worker_host, job_id FROM crawl_runs"
+        " WHERE site = :s AND worker_pid = :p",
+        s=victim_site,
+        p=victim_pid,
+    )
+    assert [tuple(row[:2]) for row in victim_runs] == [("lost", "worker_lost")], victim_runs
+    assert victim_runs[0].worker_host and victim_runs[0].job_id == str(victim_job)
+    assert query("SELECT count(*) FROM crawl_runs WHERE status = 'running'")[0][0] == 0
+    # Every run started by a worker says which one, and for which job.
+    unattributed = "SELECT count(*) FROM crawl_runs WHERE job_id IS NULL OR worker_pid IS NULL"
+    assert query(unattributed)[0][0] == 0
     db.dispose()
