@@ -13,6 +13,7 @@ with it is recorded as `lost` (never `ok`), with the worker and the job id.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -146,6 +147,7 @@ def test_three_workers_one_killed_and_a_duplicate(
             return waiting == 0 and ok >= set(by_name)
 
         wait_for("every job done", all_done, timeout=240)
+        listed = json.loads(run_command(tmp_path, ["workers", "--json"], settings))
 
     # Every article of every site stored exactly once (URLs are unique in the table).
     stored = [row[0] for row in query("SELECT url FROM articles")]
@@ -175,6 +177,11 @@ def test_three_workers_one_killed_and_a_duplicate(
     assert [tuple(row[:2]) for row in victim_runs] == [("lost", "worker_lost")], victim_runs
     assert victim_runs[0].worker_host and victim_runs[0].job_id == str(victim_job)
     assert query("SELECT count(*) FROM crawl_runs WHERE status = 'running'")[0][0] == 0
+    # `scrapy workers`: the two survivors live, with their outcomes; the victim lost or gone.
+    survivors = {process.pid for process in workers if process.pid != victim_pid}
+    assert {row["pid"] for row in listed if not row["lost"]} == survivors, listed
+    assert all(row["lost"] for row in listed if row["pid"] == victim_pid), listed
+    assert all(row["counts"].get("ok", 0) >= 1 for row in listed if not row["lost"]), listed
     # Every run started by a worker says which one, and for which job.
     unattributed = "SELECT count(*) FROM crawl_runs WHERE job_id IS NULL OR worker_pid IS NULL"
     assert query(unattributed)[0][0] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from pathlib import Path
@@ -122,3 +123,23 @@ def test_postgresql_away_at_start_falls_back_to_the_local_lock(
     assert isinstance(
         build_lock(Settings({"AGGREGATOR_LOCK_DIR": str(tmp_path)}), "s", ["a"]), SiteFileLock
     )
+
+
+def test_the_worker_sees_a_locked_host_before_starting_a_crawl(postgres_url: str) -> None:
+    from aggregator.queue.runner import CrawlRunner
+
+    runner = CrawlRunner(
+        site_hosts={"a": ["Busy.test"], "b": ["free.test"]},
+        settings_args=[],
+        database_url=postgres_url,
+    )
+    for host in ("busy.test", "b.test"):  # keys of both signs: the query must rebuild either
+        lock = PgHostLock(postgres_url, "holder", [host])
+        lock.acquire()
+        runner.site_hosts["probe"] = [host]
+        try:
+            assert asyncio.run(runner._host_busy("probe"))
+        finally:
+            lock.release()
+        assert not asyncio.run(runner._host_busy("probe"))
+    assert not asyncio.run(runner._host_busy("b"))
