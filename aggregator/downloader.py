@@ -10,6 +10,10 @@ this project, so the slot place is reserved when the request leaves the
 queue, before its task is scheduled. The place is released by Scrapy's own
 bookkeeping when the download ends.
 
+A slot can also be paused (`pause`): a host that answered 429 or 503 with
+`Retry-After` gets no request until the time it named, while every other
+host's slot goes on (see `aggregator/middlewares/retry_after.py`).
+
 Settings: `DOWNLOADER` points here; the limits are Scrapy's own
 (`CONCURRENT_REQUESTS_PER_DOMAIN`, `DOWNLOAD_DELAY`, AutoThrottle).
 """
@@ -17,6 +21,7 @@ Settings: `DOWNLOADER` points here; the limits are Scrapy's own
 from __future__ import annotations
 
 from time import monotonic
+from typing import Any
 
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.utils.asyncio import call_later
@@ -24,12 +29,39 @@ from scrapy.utils.defer import _schedule_coro
 
 
 class PoliteDownloader(Downloader):
-    """Scrapy's downloader with slot places reserved before the download task starts."""
+    """Scrapy's downloader with slot places reserved before the download task starts,
+    and slots that can be paused until a host's `Retry-After`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Slot key -> monotonic time before which that slot sends nothing.
+        self.paused_until: dict[str, float] = {}
+
+    def pause(self, key: str, seconds: float) -> None:
+        """Send nothing through slot `key` for `seconds` (a later pause wins)."""
+        until = monotonic() + seconds
+        self.paused_until[key] = max(until, self.paused_until.get(key, 0.0))
+
+    def _pause_left(self, slot: Slot, now: float) -> float:
+        if not slot.queue or not self.paused_until:
+            return 0.0
+        key = slot.queue[0][0].meta.get(self.DOWNLOAD_SLOT)
+        if key is None:
+            return 0.0
+        until = self.paused_until.get(key, 0.0)
+        if until <= now:
+            self.paused_until.pop(key, None)
+            return 0.0
+        return until - now
 
     def _process_queue(self, slot: Slot) -> None:
         if slot.latercall:
             return
         now = monotonic()
+        paused = self._pause_left(slot, now)
+        if paused > 0:
+            slot.latercall = call_later(paused, self._latercall, slot)
+            return
         delay = slot.download_delay()
         wait = slot.lastseen + delay - now if delay else 0.0
         if wait > 0:

@@ -41,6 +41,10 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# Longest Retry-After (seconds) honoured on a 429 or 503: the host is paused that long,
+# then asked again; a longer wait gives the request up, counted
+# (aggregator/middlewares/retry_after.py).
+AGGREGATOR_RETRY_AFTER_MAX = 120.0
 REDIRECT_MAX_TIMES = 5
 # Counts redirect loops, which Scrapy's own filter drops without a trace.
 DUPEFILTER_CLASS = "aggregator.dupefilter.CountingDupeFilter"
@@ -252,6 +256,8 @@ AGGREGATOR_INCREMENTAL_STOP_PAGINATION = True
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt and retries: a skipped article costs no request at all.
     "aggregator.middlewares.incremental.SkipStoredArticlesMiddleware": 50,
+    # Just outside Scrapy's RetryMiddleware (550): sees a 429/503 first, honours Retry-After.
+    "aggregator.middlewares.retry_after.RetryAfterMiddleware": 560,
 }
 SPIDER_MIDDLEWARES = {
     "aggregator.middlewares.pagination.StopKnownPaginationMiddleware": 950,

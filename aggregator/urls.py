@@ -5,7 +5,13 @@ as its AMP twin; `canonical_url` maps all of them to one string, which is the
 identity the dedup pipeline and the `articles.url` column use. w3lib does the
 RFC-level work (percent-encoding, dot segments, query order); this module adds
 the news-specific rules: tracking parameters, trailing slashes, default ports,
-AMP variants.
+AMP variants, no credentials.
+
+It also says which URLs may be requested or stored at all (`link_problem`,
+`request_url`): a link whose port is out of range, whose IPv6 host is broken,
+which carries credentials (`user:password@`) or whose scheme is not http(s)
+costs only itself (it is dropped and counted by the caller), and no stored URL
+form keeps credentials (`without_credentials`, `stored_forms`, `image_url`).
 """
 
 from __future__ import annotations
@@ -52,6 +58,11 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "ga_", "itm_")
 
+#: Longest `image_url` kept: a 500 KB `data:` URI or a generated URL is not an image address.
+MAX_IMAGE_URL_LENGTH = MAX_URL_LENGTH
+#: Schemes the crawler requests and stores.
+WEB_SCHEMES = frozenset({"http", "https"})
+
 _AMP_PATH = re.compile(r"(?:/amp/?$|\.amp(?=\.html?$|$)|/amp(?=/[^/]+/?$))")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -88,7 +99,7 @@ def _strip_amp(host: str, path: str) -> tuple[str, str]:
 def canonical_url(url: str) -> str:
     """The one form of `url` used to recognise the same article.
 
-    Lower-cased scheme and host, no default port, no `www.`-independent
+    Lower-cased scheme and host, no credentials, no default port, no `www.`-independent
     rewriting (sites differ on that), no tracking parameters, sorted query, no
     fragment, no trailing slash except on the root, AMP variants folded into
     the plain page. Raises nothing: an unparsable string comes back trimmed.
@@ -109,8 +120,7 @@ def canonical_url(url: str) -> str:
     if ":" in host:  # an IPv6 address keeps its brackets
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    if parts.username:
-        netloc = f"{parts.username}@{netloc}"
+    # Credentials (`user:password@`) are never part of an article's identity.
     rebuilt = urlunsplit((scheme, netloc, path or "/", parts.query, ""))
     return canonicalize_url(rebuilt, keep_blank_values=True)
 
@@ -154,3 +164,66 @@ def registered_host(url: str) -> str:
     except ValueError:
         return ""
     return host[4:] if host.startswith("www.") else host
+
+
+def link_problem(url: str) -> str | None:
+    """Why `url` cannot be requested as a page (a short reason for the stats), or None.
+
+    `unparsable` (a broken IPv6 host), `bad_port` (out of 0-65535 or not a
+    number), `scheme` (not http or https), `no_host`, `too_long` (over
+    `MAX_URL_LENGTH`), `userinfo` (credentials in the URL).
+    """
+    if len(url) > MAX_URL_LENGTH:
+        return "too_long"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        return "bad_port" if "port" in str(error).lower() else "unparsable"
+    if parts.scheme.lower() not in WEB_SCHEMES:
+        return "scheme"
+    if not parts.hostname:
+        return "no_host"
+    if "@" in parts.netloc:
+        return "userinfo"
+    return None
+
+
+def without_credentials(url: str) -> str:
+    """`url` without its `user:password@` part (unchanged when it has none or does not parse)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def request_url(url: str) -> tuple[str | None, str | None]:
+    """(the URL to request, None) or (None, why not): credentials are stripped first.
+
+    Scrapy's robots.txt middleware fails with a traceback on a URL with
+    credentials, and a request must never send them to the site: every
+    request the spider builds goes through here.
+    """
+    url = without_credentials(url.strip())
+    problem = link_problem(url)
+    return (None, problem) if problem else (url, None)
+
+
+def stored_forms(forms: list[str]) -> list[str]:
+    """URL forms to record for an article: without credentials, only valid web URLs."""
+    cleaned = (without_credentials(form) for form in forms)
+    return [form for form in dict.fromkeys(cleaned) if link_problem(form) is None]
+
+
+def image_url(url: str | None) -> str | None:
+    """The image address to store, or None for `data:` URIs, other schemes and overlong URLs."""
+    if not url:
+        return None
+    url = without_credentials(url.strip())
+    if len(url) > MAX_IMAGE_URL_LENGTH or link_problem(url) is not None:
+        return None
+    return url

@@ -6,6 +6,10 @@ either the URL looks like an article (a slug, an id, a date) or the anchor reads
 like a headline inside a heading. Its teaser "card" is the largest ancestor (a
 few levels up at most) whose article links all point to that same URL; title,
 date, summary and image are read from the card.
+
+A link that can never be requested (a port out of range, a broken IPv6 host,
+credentials, another scheme: `aggregator.urls.link_problem`) is left out and
+counted by reason in `ListingPage.invalid_links`; the rest of the page stands.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from aggregator.extract.pagination import next_page
 from aggregator.extract.selectors import select
 from aggregator.extract.teaser import article_url, card_entry, same_site
 from aggregator.items import ListingEntry
+from aggregator.urls import link_problem
 
 #: How many levels above an anchor its teaser card may start.
 CARD_DEPTH = 6
@@ -41,6 +46,8 @@ class ListingPage:
     entries: list[ListingEntry] = field(default_factory=list)
     next_page: str | None = None
     feeds: list[str] = field(default_factory=list)
+    invalid_links: dict[str, int] = field(default_factory=dict)
+    """Links left out because they can never be requested, by reason."""
 
 
 def _in_menu(el: HtmlElement) -> bool:
@@ -56,12 +63,20 @@ def _in_menu(el: HtmlElement) -> bool:
     return header_seen
 
 
-def _link_target(href: str, base: str, page_url: str) -> str | None:
+def _link_target(href: str, base: str, page_url: str, invalid: dict[str, int]) -> str | None:
     """The absolute URL an href may lead to an article at, or None (another site,
-    this page, a listing or static URL, a fragment or script link)."""
+    this page, a listing or static URL, a fragment or script link, or a URL that
+    can never be requested: counted in `invalid` by reason)."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    url = urljoin(base, href).split("#", 1)[0]
+    try:
+        url = urljoin(base, href).split("#", 1)[0]
+    except ValueError:  # a broken IPv6 host: http://[::1/a/
+        url = href
+    problem = link_problem(url)
+    if problem is not None:
+        invalid[problem] = invalid.get(problem, 0) + 1
+        return None
     if url.rstrip("/") == page_url.split("#", 1)[0].rstrip("/"):
         return None
     if not same_site(url, page_url) or url_kind(url) is not None:
@@ -69,7 +84,9 @@ def _link_target(href: str, base: str, page_url: str) -> str | None:
     return url
 
 
-def _candidates(root: HtmlElement, base: str, page_url: str) -> list[tuple[str, HtmlElement]]:
+def _candidates(
+    root: HtmlElement, base: str, page_url: str, invalid: dict[str, int]
+) -> list[tuple[str, HtmlElement]]:
     """(absolute URL, anchor) for anchors that look like article links."""
     found: list[tuple[str, HtmlElement]] = []
     # Menus repeat the same few hrefs hundreds of times: judge each href once.
@@ -77,7 +94,7 @@ def _candidates(root: HtmlElement, base: str, page_url: str) -> list[tuple[str, 
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if href not in targets:
-            targets[href] = _link_target(href, base, page_url)
+            targets[href] = _link_target(href, base, page_url, invalid)
         url = targets[href]
         if url is not None and not _in_menu(a) and article_url(url, a):
             found.append((url, a))
@@ -108,18 +125,31 @@ def _cards(candidates: list[tuple[str, HtmlElement]]) -> dict[str, HtmlElement]:
 def _extract(root: HtmlElement, url: str) -> ListingPage:
     bases = root.xpath("//base/@href")
     base = urljoin(url, str(bases[0])) if bases else url
-    candidates = _candidates(root, base, url)
+    invalid: dict[str, int] = {}
+    candidates = _candidates(root, base, url, invalid)
     cards = _cards(candidates)
     anchors: dict[str, list[HtmlElement]] = {}
     for link_url, anchor in candidates:
         anchors.setdefault(link_url, []).append(anchor)
     entries: list[ListingEntry] = []
     for link_url, card in cards.items():
-        entry = card_entry(link_url, card, anchors[link_url], base)
+        try:
+            entry = card_entry(link_url, card, anchors[link_url], base)
+        except ValueError:  # a teaser image URL that does not parse: keep the link alone
+            invalid["unparsable"] = invalid.get("unparsable", 0) + 1
+            entry = ListingEntry(link_url)
         if entry is not None:
             entries.append(entry)
-    feeds = list(dict.fromkeys(link_fields(root, base)["feeds"]))
-    return ListingPage(entries=entries, next_page=next_page(root, base, url), feeds=feeds)
+    try:
+        feeds = list(dict.fromkeys(link_fields(root, base)["feeds"]))
+    except ValueError:  # a feed link that does not parse: no feed from this page
+        invalid["unparsable"] = invalid.get("unparsable", 0) + 1
+        feeds = []
+    try:
+        following = next_page(root, base, url)
+    except ValueError:  # an unparsable next link: the spider cannot follow it anyway
+        following = None
+    return ListingPage(entries, following, feeds, invalid)
 
 
 def extract_listing_html(
@@ -139,6 +169,15 @@ def extract_listing_html(
     return page
 
 
+def _selected_target(url: str, href: str) -> tuple[str, str | None]:
+    """The URL a selected link leads to, and why it can never be requested (or None)."""
+    try:
+        target = urljoin(url, href).split("#", 1)[0]
+    except ValueError:
+        return href, "unparsable"
+    return target, link_problem(target) if href else None
+
+
 def _apply_selectors(
     root: HtmlElement, page: ListingPage, selectors: Mapping[str, str], url: str
 ) -> None:
@@ -149,8 +188,11 @@ def _apply_selectors(
         by_url = {e.url: e for e in page.entries}
         chosen: dict[str, ListingEntry] = {}
         for a in anchors:
-            target = urljoin(url, (a.get("href") or "").strip()).split("#", 1)[0]
-            if a.get("href") and target not in chosen:
+            href = (a.get("href") or "").strip()
+            target, problem = _selected_target(url, href)
+            if problem:
+                page.invalid_links[problem] = page.invalid_links.get(problem, 0) + 1
+            elif href and target not in chosen:
                 chosen[target] = by_url.get(target) or ListingEntry(target, text_of(a) or None)
         page.entries = list(chosen.values())
     following = selectors.get("next_page")

@@ -34,6 +34,7 @@ from scrapy.statscollectors import StatsCollector
 from aggregator.clock import Clock, get_clock
 from aggregator.dates import parse_date
 from aggregator.middlewares.stored import StoredUrls
+from aggregator.spiders.requests import ARTICLE, KIND, LASTMOD
 from aggregator.store.repository import KnownUrl
 
 PREFIX = "aggregator/incremental"
@@ -72,7 +73,7 @@ class SkipStoredArticlesMiddleware:
         return middleware
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get("aggregator_kind") != "article" or request.meta.get(CHECKED):
+        if request.meta.get(KIND) != ARTICLE or request.meta.get(CHECKED):
             return
         request.meta[CHECKED] = True
         found = self.stored.find([request.url])
@@ -100,7 +101,7 @@ class SkipStoredArticlesMiddleware:
 
     def modified_since(self, request: Request, known: KnownUrl) -> bool:
         """Whether the request's sitemap `lastmod` is later than the article's last fetch."""
-        raw = request.meta.get("aggregator_lastmod")
+        raw = request.meta.get(LASTMOD)
         if known.is_copy or not raw:
             return False
         lastmod = parse_date(str(raw), now=self.clock())

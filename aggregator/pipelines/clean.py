@@ -24,7 +24,14 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from aggregator.items import ArticleItem
-from aggregator.urls import MAX_URL_LENGTH, canonical_url, is_section_of, site_host
+from aggregator.urls import (
+    MAX_URL_LENGTH,
+    canonical_url,
+    image_url,
+    is_section_of,
+    site_host,
+    stored_forms,
+)
 
 _SPACES = re.compile(r"[^\S\n]+")
 # C0 controls and DEL (NUL among them, which PostgreSQL text refuses); tab and newline
@@ -107,5 +114,7 @@ class CleanArticlePipeline:
         item.url_forms = [
             form for form in dict.fromkeys(forms) if not (rejected and form == declared)
         ]
+        # No stored URL keeps credentials; a data: URI or overlong URL is no image address.
+        item.url_forms, item.image_url = stored_forms(item.url_forms), image_url(item.image_url)
         item.content_hash = content_hash(item.body)
         return item

@@ -1,18 +1,17 @@
-"""The spider's discovery beyond listing pages: feeds, news sitemaps, rendered requests.
+"""The spider's discovery beyond listing pages: feeds and news sitemaps.
 
-`DiscoveryMixin` is mixed into `NewsSpider`. It requests the site's configured
-`feeds` and `sitemaps`, or discovers them: feeds from listing pages'
+`Discovery` is a collaborator of `NewsSpider`, built in its `from_crawler` (as
+the article extractor is), holding its own state. It requests the site's
+configured `feeds` and `sitemaps`, or discovers them: feeds from listing pages'
 `<link rel="alternate">` (or one probe of `/feed/` per site when a listing page
 names none), sitemaps from robots.txt's `Sitemap:` lines. Every entry becomes
-an article request through the spider's own `article_request`, carrying a
+an article request built by the spider's `RequestBuilder`, carrying a
 `ListingEntry` with `source` `feed` or `sitemap` and the raw date text, so the
-dates pipeline sets `published_source` to it. Such a precise teaser also wins
-over a listing teaser ("29 mins ago") for the same URL (`preferred_entry`).
-
-Request meta set here, for other components:
-`aggregator_lastmod` - on article requests from sitemaps (`<lastmod>`) and
-feeds (`updated`): the raw W3C/RFC 822 date text exactly as written, never
-parsed here; read it with `aggregator.dates.parse_date(raw, now=...)`.
+dates pipeline sets `published_source` to it, and the entry's raw `<lastmod>`
+or `updated` text in the `LASTMOD` meta (see `requests.py`). Such a precise
+teaser also wins over a listing teaser ("29 mins ago") for the same URL
+(`preferred_entry`). Failed discovery requests are counted by the spider's
+one errback (`failures.RequestFailures`).
 
 Settings: `AGGREGATOR_DISCOVER_FEEDS`, `AGGREGATOR_DISCOVER_SITEMAPS`,
 `AGGREGATOR_FEED_MAX_BYTES`, `AGGREGATOR_SITEMAP_MAX_BYTES`,
@@ -21,45 +20,30 @@ Settings: `AGGREGATOR_DISCOVER_FEEDS`, `AGGREGATOR_DISCOVER_SITEMAPS`,
 Stats (`<kind>` is `feeds` or `sitemaps`): `aggregator/<kind>/requested`,
 `…/parsed`, `…/entries`, `…/refused/<reason>`, `…/failed/<error>`,
 `…/not_found`, `…/offsite`; `aggregator/sitemaps/indexes`,
-`…/not_news`, `…/over_limit`; `aggregator/render/failed`,
-`aggregator/render/http_status/<status>`, `aggregator/render/ignored/<reason>`;
-rendered requests that fail are also counted as the spider's own errback counts
-them: `aggregator/spider/failed/<kind>/<reason>` and, for HTTP errors,
-`httperror/response_ignored_count` and `…/response_ignored_status_count/<status>`.
+`…/not_news`, `…/over_limit`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
-from twisted.python.failure import Failure
 
 from aggregator.discovery import Link, Refused
 from aggregator.discovery.feeds import parse_feed
 from aggregator.discovery.sitemaps import parse_sitemap
 from aggregator.items import ListingEntry
-from aggregator.spiders.failures import failure_reason
-from aggregator.spiders.rendering import render_meta, renders
+from aggregator.sites import Site
+from aggregator.spiders.requests import ABSENT, RequestBuilder
 
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
-    from aggregator.sites import Site
-
-#: Statuses that mean "this site has no such feed or robots.txt": counted, not logged as errors.
-ABSENT = (404, 410)
-#: Discovery requests go before listing pages, so their precise teasers are met first.
-DISCOVERY_PRIORITY = 10
-#: Articles announced by feeds and sitemaps go before those from listing pages.
-ANNOUNCED_PRIORITY = 5
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -72,50 +56,44 @@ class _State:
     """Dated teasers from feeds and sitemaps, by article URL."""
 
 
-class DiscoveryMixin:
-    """Feeds and sitemaps for `NewsSpider`; needs `site`, `crawler`, `article_request`,
-    `request_failed`."""
+class Discovery:
+    """Feeds and sitemaps of one site's crawl: requests, callbacks and dated teasers."""
 
-    if TYPE_CHECKING:
-        site: Site
-        crawler: Crawler
-        logger: Any
-
-        def article_request(self, entry: ListingEntry) -> Request: ...
-
-        def request_failed(self, failure: Failure) -> None: ...
-
-    @property
-    def _state(self) -> _State:
-        # Created on first use: the mixin has no __init__ of its own to chain.
-        state = self.__dict__.get("_discovery_state")
-        if state is None:
-            state = self.__dict__["_discovery_state"] = _State()
-        assert isinstance(state, _State)
-        return state
+    def __init__(
+        self,
+        crawler: Crawler,
+        site: Site,
+        requests: RequestBuilder,
+        log: logging.Logger | logging.LoggerAdapter[Any] = logger,
+    ) -> None:
+        self.crawler = crawler
+        self.site = site
+        self.requests = requests
+        self.logger = log
+        self._state = _State()
 
     def _count(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None and count:
             self.crawler.stats.inc_value(f"aggregator/{key}", count)
 
     def _allowed(self, url: str, kind: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            host = ""  # unparsable: offsite by definition, never requested
         domains = (domain.lower() for domain in self.site.allowed_domains)
         if any(host == d or host.endswith(f".{d}") for d in domains):
             return True
         self._count(f"{kind}/offsite")
         return False
 
-    def _discovery_request(self, url: str, kind: str, callback: Any, **kwargs: Any) -> Request:
-        self._count(f"{kind}/requested")
-        return Request(
-            url,
-            callback=callback,
-            errback=self.discovery_failed,
-            cb_kwargs=kwargs,
-            meta={"handle_httpstatus_list": list(ABSENT), "aggregator_discovery": kind},
-            priority=DISCOVERY_PRIORITY,
-        )
+    def _discovery_request(
+        self, url: str, kind: str, callback: Any, **kwargs: Any
+    ) -> Iterator[Request]:
+        request = self.requests.discovery(url, kind, callback, **kwargs)
+        if request is not None:
+            self._count(f"{kind}/requested")
+            yield request
 
     # --- where discovery starts -------------------------------------------------
     def discovery_requests(self) -> Iterator[Request]:
@@ -127,15 +105,15 @@ class DiscoveryMixin:
             return
         for url in self.site.sitemaps:
             if self._allowed(url, "sitemaps"):
-                yield self._discovery_request(url, "sitemaps", self.parse_sitemap, depth=1)
+                yield from self._discovery_request(url, "sitemaps", self.parse_sitemap, depth=1)
         if not self.site.sitemaps:
             for start in dict.fromkeys(urljoin(url, "/robots.txt") for url in self.site.start_urls):
-                yield self._discovery_request(start, "sitemaps", self.parse_robots)
+                yield from self._discovery_request(start, "sitemaps", self.parse_robots)
 
     def _feed_request(self, url: str) -> Iterator[Request]:
         if url not in self._state.feeds_seen and self._allowed(url, "feeds"):
             self._state.feeds_seen.add(url)
-            yield self._discovery_request(url, "feeds", self.parse_feed)
+            yield from self._discovery_request(url, "feeds", self.parse_feed)
 
     def feeds_from_listing(self, feeds: Iterable[str], response: Response) -> Iterator[Request]:
         """Feeds a listing page links; one `/feed/` probe per site if it links none."""
@@ -166,7 +144,7 @@ class DiscoveryMixin:
             return
         for url in dict.fromkeys(sitemap_urls_from_robots(response.body, base_url=response.url)):
             if self._allowed(url, "sitemaps"):
-                yield self._discovery_request(url, "sitemaps", self.parse_sitemap, depth=1)
+                yield from self._discovery_request(url, "sitemaps", self.parse_sitemap, depth=1)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Article requests for the entries of an RSS/Atom feed."""
@@ -214,7 +192,7 @@ class DiscoveryMixin:
             return
         for link in links:
             if self._allowed(link.url, "sitemaps"):
-                yield self._discovery_request(
+                yield from self._discovery_request(
                     link.url, "sitemaps", self.parse_sitemap, depth=depth + 1
                 )
 
@@ -227,59 +205,13 @@ class DiscoveryMixin:
             entry = link.entry(source)
             if entry.published_raw:
                 self._state.announced.setdefault(link.url, entry)
-            request = self.article_request(entry)
-            request.meta["aggregator_lastmod"] = link.lastmod
-            request.priority += ANNOUNCED_PRIORITY
-            yield request
+            request = self.requests.article(entry, lastmod=link.lastmod)
+            if request is not None:
+                yield request
 
-    def discovery_failed(self, failure: Failure) -> None:
-        """Errback of feed, sitemap and robots.txt requests: count, never crash."""
-        request = getattr(failure, "request", None)
-        kind = request.meta.get("aggregator_discovery", "feeds") if request else "feeds"
-        if isinstance(failure.value, HttpError):
-            name = str(failure.value.response.status)
-        else:
-            name = failure.type.__name__ if failure.type else "error"
-        self._count(f"{kind}/failed/{name}")
-        self.logger.warning("Could not read %s %s: %s", kind[:-1], request, failure.value)
-
-    # --- teasers and rendering ---------------------------------------------------------
+    # --- teasers ----------------------------------------------------------------------
     def preferred_entry(self, entry: ListingEntry | None) -> ListingEntry | None:
         """A feed's or sitemap's dated teaser for the same URL beats a listing teaser."""
         if entry is None or entry.source != "listing":
             return entry
         return self._state.announced.get(entry.url, entry)
-
-    def render_kwargs(self, kind: str) -> dict[str, Any]:
-        """Request keyword arguments that render a `kind` page (`listing`/`article`), or {}."""
-        if not renders(self.site, kind):
-            return {}
-        meta = render_meta(self.site, self.crawler.settings)
-        return {"meta": meta, "errback": self.render_failed}
-
-    def render_failed(self, failure: Failure) -> None:
-        """Errback of rendered requests: counted as the spider's errback counts, and apart.
-
-        An HTTP error status (a rendered 403 or 404) is the page's answer, and a
-        request refused before any browser ran (robots.txt, offsite, too large)
-        never reached one: neither is a failed render. Both go through the
-        spider's own errback, so the error counters the health checks read see a
-        rendered refusal as they see a plain one, and get a render counter too.
-        """
-        request = getattr(failure, "request", None)
-        reason = failure_reason(failure)
-        if reason is None:
-            return  # a deliberate skip (an article already stored), counted where it was made
-        if isinstance(failure.value, HttpError):
-            self._count(f"render/http_status/{failure.value.response.status}")
-            self.request_failed(failure)
-            return
-        # HttpError is an IgnoreRequest too: it is handled above.
-        if isinstance(failure.value, IgnoreRequest):
-            self._count(f"render/ignored/{reason}")
-            self.request_failed(failure)
-            return
-        kind = request.meta.get("aggregator_kind", "page") if request is not None else "page"
-        self._count(f"spider/failed/{kind}/{reason}")
-        self._count("render/failed")
-        self.logger.error("Rendering failed for %s: %r", request, failure.value)

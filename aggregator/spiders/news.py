@@ -2,8 +2,11 @@
 
 `scrapy crawl news -a url=<listing URL>` crawls any site with no configuration;
 every `sites/*.toml` becomes a subclass bound to its `Site` (see `loader.py`).
-The spider only navigates: extraction is `aggregator.extract`, dates and
-storage are pipelines. It stamps each article with `fetched_at` and carries
+The spider only navigates: its collaborators, built in `from_crawler`, do the
+rest. `RequestBuilder` (`requests.py`) builds every request and names the meta
+keys; `Discovery` (`discovery.py`) reads feeds and sitemaps; `RequestFailures`
+(`failures.py`) is the one errback; `ArticleExtractor` (`extraction.py`)
+extracts; dates and storage are pipelines. It stamps each article with `fetched_at` and carries
 the listing teaser (title, raw date) to the article it leads to.
 
 Settings: `AGGREGATOR_CLOCK`, `AGGREGATOR_MAX_LINKS_PER_LISTING`,
@@ -11,12 +14,12 @@ Settings: `AGGREGATOR_CLOCK`, `AGGREGATOR_MAX_LINKS_PER_LISTING`,
 Stats: `aggregator/spider/listing_pages`, `aggregator/spider/listing_without_links`,
 `aggregator/spider/links_capped`, `aggregator/spider/articles`,
 `aggregator/spider/not_article`, `aggregator/spider/not_html`,
-`aggregator/spider/failed/<kind>/<reason>` (see `failures.py`).
+`aggregator/spider/failed/<kind>/<reason>` (see `failures.py`),
+`aggregator/spider/invalid_link/<reason>` (see `requests.py`).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar, Self
@@ -24,21 +27,17 @@ from typing import Any, ClassVar, Self
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
 
 from aggregator.clock import Clock, get_clock, utcnow
 from aggregator.extract import extract_listing
 from aggregator.items import ArticleItem, ListingEntry
 from aggregator.sites import Site, build_site
-from aggregator.spiders.discovery import DiscoveryMixin
+from aggregator.spiders.discovery import Discovery
 from aggregator.spiders.extraction import ArticleExtractor, default_workers
-from aggregator.spiders.failures import failure_reason
+from aggregator.spiders.failures import RequestFailures
 from aggregator.spiders.rendering import install_rendering
+from aggregator.spiders.requests import CHAIN, NEXT_PAGE, RequestBuilder, count_invalid
 from aggregator.urls import registered_host
-
-#: Scheduler priority of article requests; listing pages, feeds and sitemaps have 0.
-ARTICLE_PRIORITY = 10
 
 
 def site_name_for(url: str) -> str:
@@ -47,12 +46,16 @@ def site_name_for(url: str) -> str:
     return name if re.match(r"^[a-z]", name) else f"site_{name or 'unknown'}"
 
 
-class NewsSpider(DiscoveryMixin, Spider):
+class NewsSpider(Spider):
     """Crawl listing pages and the articles they link to, for one site."""
 
     name = "news"
     #: Set on the per-site subclasses that the loader builds from `sites/*.toml`.
     site_definition: ClassVar[Site | None] = None
+    # Collaborators, built in `from_crawler` (they need the crawler).
+    requests: RequestBuilder
+    discovery: Discovery
+    failures: RequestFailures
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         site = self.site_definition or self._site_from_arguments(kwargs)
@@ -82,60 +85,25 @@ class NewsSpider(DiscoveryMixin, Spider):
         workers = default_workers(crawler.settings.get("AGGREGATOR_EXTRACT_WORKERS"))
         spider.extractor = ArticleExtractor(workers, crawler)
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
+        spider.failures = RequestFailures(crawler, spider.logger)
+        spider.requests = RequestBuilder(
+            crawler,
+            spider.site,
+            parse_listing=spider.parse_listing,
+            parse_article=spider.parse_article,
+            errback=spider.failures,
+        )
+        spider.discovery = Discovery(crawler, spider.site, spider.requests, spider.logger)
         install_rendering(crawler, spider.site)  # playwright only for render_js sites
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        for request in self.discovery_requests():  # feeds and sitemaps date their entries best
+        # Feeds and sitemaps first: they date their entries best.
+        for request in self.discovery.discovery_requests():
             yield request
         for url in self.site.start_urls:
-            yield self.listing_request(url, depth=1)
-
-    def listing_request(self, url: str, *, depth: int, chain: str | None = None) -> Request:
-        """A request for one listing page, `depth` pages deep in the pagination that
-        started at `chain` (the start URL; default: `url` itself, a start page)."""
-        # A rendered request brings its own errback, which counts failed renders apart.
-        options = {"errback": self.request_failed, **self.render_kwargs("listing")}
-        request = Request(url, callback=self.parse_listing, cb_kwargs={"depth": depth}, **options)
-        request.meta["aggregator_kind"] = "listing"  # read by aggregator/middlewares
-        # --- pagination chain (read by aggregator/middlewares/pagination.py) ---
-        request.meta["aggregator_chain"] = chain or url
-        return request
-
-    def article_request(self, entry: ListingEntry) -> Request:
-        """A request for the article an entry links to, carrying the entry."""
-        # A rendered request brings its own errback, which counts failed renders apart.
-        options = {"errback": self.request_failed, **self.render_kwargs("article")}
-        # Articles before more listing pages: the queue then holds one listing page's
-        # links at a time instead of the whole site's (measured: 488 MB at 50,000 articles).
-        request = Request(
-            entry.url,
-            callback=self.parse_article,
-            cb_kwargs={"entry": entry},
-            priority=ARTICLE_PRIORITY,
-            **options,
-        )
-        request.meta["aggregator_kind"] = "article"  # read by aggregator/middlewares
-        return request
-
-    def request_failed(self, failure: Failure) -> None:
-        """Errback of listing and article requests: count the failure with its reason."""
-        reason = failure_reason(failure)
-        if reason is None:
-            return
-        request = getattr(failure, "request", None)
-        kind = request.meta.get("aggregator_kind", "page") if request is not None else "page"
-        self._inc(f"failed/{kind}/{reason}")
-        if isinstance(failure.value, HttpError) and self.crawler.stats is not None:
-            # Handled here, the error no longer reaches Scrapy's HttpErrorMiddleware,
-            # whose counters the health checks and operators read: keep them.
-            status = failure.value.response.status
-            self.crawler.stats.inc_value("httperror/response_ignored_count")
-            self.crawler.stats.inc_value(f"httperror/response_ignored_status_count/{status}")
-        url = request.url if request is not None else "?"
-        # A page that is gone is the web's normal state; anything else deserves a look.
-        level = logging.INFO if reason in ("http_404", "http_410") else logging.WARNING
-        self.logger.log(level, "Could not fetch %s %s: %s", kind, url, reason)
+            if (listing := self.requests.listing(url, depth=1)) is not None:
+                yield listing
 
     def _inc(self, key: str) -> None:
         if self.crawler.stats is not None:
@@ -148,6 +116,10 @@ class NewsSpider(DiscoveryMixin, Spider):
             return
         self._inc("listing_pages")
         page = extract_listing(response, self.site.selectors)
+        for reason, count in page.invalid_links.items():
+            count_invalid(self.crawler, reason, count)
+        # Whether this page ends its chain's walk, and why, is the pagination middleware's.
+        response.meta[NEXT_PAGE] = page.next_page
         if not page.entries:
             self._inc("listing_without_links")
             self.logger.warning("Listing page %s has no article links", response.url)
@@ -162,18 +134,21 @@ class NewsSpider(DiscoveryMixin, Spider):
                 self.max_links,
             )
         for entry in entries:
-            yield self.article_request(entry)
+            if (request := self.requests.article(entry)) is not None:
+                yield request
         if page.next_page and depth < self.site.max_pages:
-            chain = response.meta.get("aggregator_chain")  # the next page is of the same chain
-            yield self.listing_request(page.next_page, depth=depth + 1, chain=chain)
-        yield from self.feeds_from_listing(page.feeds, response)
+            chain = response.meta.get(CHAIN)  # the next page is of the same chain
+            following = self.requests.listing(page.next_page, depth=depth + 1, chain=chain)
+            if following is not None:
+                yield following
+        yield from self.discovery.feeds_from_listing(page.feeds, response)
 
     async def parse_article(
         self, response: Response, entry: ListingEntry | None = None
     ) -> AsyncIterator[ArticleItem]:
         """Extract one article and stamp it with the site, fetch time and teaser."""
         fetched_at = self.clock()
-        entry = self.preferred_entry(entry)  # a feed/sitemap date beats "29 mins ago"
+        entry = self.discovery.preferred_entry(entry)  # a feed/sitemap date beats "29 mins ago"
         if not isinstance(response, HtmlResponse):
             self._inc("not_html")
             return

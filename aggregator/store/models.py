@@ -199,3 +199,8 @@ class CrawlRun(Base):
     worker_host: Mapped[str | None] = mapped_column(String(255))
     worker_pid: Mapped[int | None]
     job_id: Mapped[str | None] = mapped_column(String(64))
+
+
+# Tables whose SQL lives in their own module register here, so drift checks and
+# Alembic's autogenerate see them wherever the models are imported.
+from aggregator.store import chains as _chains  # noqa: E402, F401
