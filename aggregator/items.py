@@ -75,7 +75,9 @@ class ArticleItem:
     """Keywords or tags, in page order, without duplicates."""
     sources: dict[str, str] = field(default_factory=dict)
     """For each extracted field name, the layer that supplied it (`selectors`,
-    `jsonld`, `meta`, `time`, `microdata`, `text`, `title`, `url`)."""
+    `jsonld`, `meta`, `time`, `microdata`, `text`, `title`, `url`; for the body
+    also `trafilatura`, the safety net's second strategy), and under
+    `body_fallback` why the body safety net ran (`empty`, `short`, `long`)."""
 
     teaser_title: str | None = None
     """Headline from the listing entry that led here, or None."""

@@ -150,24 +150,25 @@ PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = AGGREGATOR_RENDER_TIMEOUT * 1000
 
 # --- Operations: crawl runs, health checks, alerts, progress, locks ------------
-# See docs/operations.md. Lower numbers load first; the checks and the recorder
-# share one verdict, so their order does not matter.
+# See docs/operations.md. The crawl run (aggregator/run/crawl_run.py) owns each
+# crawl's lock, health verdict, crawl_runs row, stats file and exit status, in that order.
 EXTENSIONS = {
     # Replaced by CrawlProgress, whose lines name the site (several share a process in crawlall).
     "scrapy.extensions.logstats.LogStats": None,
-    "aggregator.extensions.lock.SiteLock": 100,
+    "aggregator.run.crawl_run.CrawlRun": 100,
     "aggregator.extensions.progress.CrawlProgress": 200,
-    "aggregator.extensions.checks.HealthChecks": 500,
-    "aggregator.extensions.recorder.CrawlRunRecorder": 600,
-    "aggregator.extensions.stats_file.StatsFile": 900,
 }
 # Write the final stats of each crawl as JSON to this path ("{spider}" becomes the
 # spider's name); empty: only the log has them.
 AGGREGATOR_STATS_FILE = os.environ.get("AGGREGATOR_STATS_FILE", "")
-# One `crawl_runs` row per crawl (aggregator/extensions/recorder.py).
+# One `crawl_runs` row per crawl (aggregator/run/record.py).
 AGGREGATOR_RECORD_RUNS = True
+# Seconds to wait before each new attempt to close a run's row when the database
+# is unusable at the end of a crawl; after the last, the record waits in
+# <AGGREGATOR_SPOOL_DIR>/runs/ and `scrapy db replay` closes the row.
+AGGREGATOR_RUN_RECORD_RETRY_DELAYS = [1.0, 3.0]
 # Health checks at spider close; a failed check makes `scrapy crawl` exit 1
-# (aggregator/extensions/checks.py, the table is in aggregator/extensions/rules.py).
+# (aggregator/run/crawl_run.py, the table is in aggregator/health/rules.py).
 # Each threshold below can be overridden per site in its TOML file under [checks]
 # with the lower-case name after AGGREGATOR_CHECK_ (e.g. max_error_rate = 0.3);
 # false there switches that check off for the site.
@@ -190,7 +191,10 @@ AGGREGATOR_CHECK_MAX_LISTING_WITHOUT_LINKS = 0
 # unstored_articles: more articles left in the store's spool (the database was
 # unusable; `scrapy db replay` stores them later) fails.
 AGGREGATOR_CHECK_MAX_UNSTORED_ARTICLES = 0
-# Alerts when a check fails (aggregator/extensions/alerts.py): e-mail addresses
+# body_fallback: a larger share of article pages whose body the extractor judged weak
+# (no body, or the body safety net ran) fails: a layout extraction does not handle.
+AGGREGATOR_CHECK_MAX_BODY_FALLBACK = 0.5
+# Alerts when a check fails (aggregator/run/alerts.py): e-mail addresses
 # (comma-separated in the environment; sent with Scrapy's MAIL_* settings) and a
 # URL that receives the verdict as a JSON POST. Empty: no alert.
 AGGREGATOR_ALERT_EMAILS = [
@@ -207,7 +211,7 @@ AGGREGATOR_ALERT_SMTP_PASSWORD = os.environ.get("AGGREGATOR_ALERT_SMTP_PASSWORD"
 AGGREGATOR_ALERT_TIMEOUT = 10.0
 # Seconds between progress lines (aggregator/extensions/progress.py); 0 switches them off.
 AGGREGATOR_PROGRESS_INTERVAL = 60.0
-# One crawl per site at a time on this host (aggregator/extensions/lock.py): the
+# One crawl per site at a time on this host (aggregator/run/lock.py): the
 # directory of the lock files, relative to the project directory unless absolute.
 AGGREGATOR_LOCK_ENABLED = True
 AGGREGATOR_LOCK_DIR = os.environ.get("AGGREGATOR_LOCK_DIR", "locks")

@@ -7,26 +7,38 @@ coercion path serves both (lists comma-separated, booleans as true/false).
 Site `[selectors]` are compiled here, as the extractor will run them, so a
 typo fails the load instead of logging a warning on every page.
 
+Reading the files themselves (TOML, regular files only, one bad file costing
+only its own site) is `aggregator/site_files.py`.
+
 Settings read by callers: `AGGREGATOR_SITES_DIR` (where the TOML files live).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree, html
 
-from aggregator.extensions.rules import CheckConfigError, validate_overrides
 from aggregator.extract.selectors import ALIASES, to_xpath
+from aggregator.health.rules import CheckConfigError, validate_overrides
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: The `site` and `spider` columns are varchar(100); the name is also part of file names
+#: (`<name>.toml`, `<name>.lock`, spool files), well inside the usual 255-byte limit.
+MAX_NAME_LENGTH = 100
+#: Tables and arrays nested deeper than this are a mistake in a site file (the deepest
+#: key, `[checks]` or `[selectors]`, is 2 deep); refusing them also keeps Python's
+#: recursion limit out of reach of every reader.
+MAX_DEPTH = 8
+#: A host name or IPv4 address as `allowed_domains` expects it: no scheme, port, path or wildcard.
+DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)*\.?$"
+)
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 RENDER_JS_VALUES = (False, True, "all")
 #: Listing-page selector keys, read as written by aggregator/extract/listing.py.
@@ -123,9 +135,42 @@ def _as_bool(source: str, key: str, value: Any) -> bool:
 
 
 def _check_url(source: str, key: str, url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it validates it (ValueError when out of range)
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535"
+        raise _fail(source, key, f"{url!r} is not a valid URL: {exc}") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise _fail(source, key, f"{url!r} is not an absolute http(s) URL")
+
+
+def _domains(source: str, raw: Any, listed: tuple[str, ...]) -> tuple[str, ...]:
+    """`allowed_domains` as Scrapy's offsite filter reads them: bare host names."""
+    if isinstance(raw, list | tuple) and len(listed) != len(raw):
+        raise _fail(source, "allowed_domains", "empty domain in the list")
+    for domain in listed:
+        try:
+            ascii_domain = domain.strip().lower().encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_domain = ""
+        if not DOMAIN_RE.match(ascii_domain):
+            raise _fail(
+                source,
+                "allowed_domains",
+                f"{domain!r} is not a host name such as 'example.com' "
+                "(no scheme, port, path or wildcard; subdomains are included)",
+            )
+    return listed
+
+
+def _too_deep(value: Any, levels: int = MAX_DEPTH) -> bool:
+    """Whether `value` nests tables and arrays more than `levels` deep (descends no further)."""
+    children = value.values() if isinstance(value, Mapping) else value
+    if not isinstance(value, Mapping | list):
+        return False
+    if levels == 0:
+        return True
+    return any(_too_deep(child, levels - 1) for child in children)
 
 
 def _render_js(source: str, value: Any) -> bool | str:
@@ -231,6 +276,15 @@ def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>"
     """Validate one definition (from TOML or `-a` strings) and return a `Site`."""
     if not NAME_RE.match(name):
         raise _fail(source, "name", f"{name!r} must be snake_case (a-z, 0-9, _)")
+    if len(name) > MAX_NAME_LENGTH:
+        raise _fail(
+            source,
+            "name",
+            f"{len(name)} characters, at most {MAX_NAME_LENGTH} (the database's site column)",
+        )
+    for key, value in raw.items():
+        if _too_deep(value, MAX_DEPTH - 1):
+            raise _fail(source, str(key), f"nested more than {MAX_DEPTH} levels deep")
     unknown = sorted(set(raw) - _KNOWN_KEYS)
     if unknown:
         raise _fail(
@@ -245,6 +299,8 @@ def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>"
     for key in ("start_urls", "feeds", "sitemaps"):
         for url in lists.get(key, ()):
             _check_url(source, key, url)
+    if "allowed_domains" in lists:
+        _domains(source, raw["allowed_domains"], lists["allowed_domains"])
     allowed = lists.get("allowed_domains") or tuple(
         dict.fromkeys(urlsplit(url).hostname or "" for url in start_urls)
     )
@@ -271,22 +327,3 @@ def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>"
         source=source,
         every=every,
     )
-
-
-def load_site_file(path: Path) -> Site:
-    """Read and validate one `sites/<name>.toml`."""
-    source = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SiteConfigError(f"{source}: not valid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SiteConfigError(f"{source}: cannot be read: {exc}") from None
-    return build_site(path.stem, raw, source=source)
-
-
-def load_sites(directory: Path) -> dict[str, Site]:
-    """Every `*.toml` in `directory`, by name; a missing directory means no sites."""
-    if not directory.is_dir():
-        return {}
-    return {site.name: site for site in map(load_site_file, sorted(directory.glob("*.toml")))}

@@ -3,7 +3,7 @@
 Each crawl runs as `python -m scrapy crawl ...` in its own process, as an
 operator would run it, because Twisted's reactor cannot be restarted inside
 one test process. The crawl's final stats come back through the JSON file that
-`aggregator.extensions.stats_file` writes.
+`aggregator.run.files` writes.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Actions: `upgrade [REVISION]` (default head), `current` (the revision the
 database is at), `check` (exit 1 when the models and the live schema differ),
 `replay` (store the articles that crawls left in the spool because the
-database was unreachable or refused them, or because the crawl was killed).
+database was unreachable or refused them, or because the crawl was killed;
+then close the `crawl_runs` rows of crawls that ended while the database was
+down, from the records they left in `<spool>/runs/`).
 
 `replay` exits 1 when the database became unavailable or refused articles:
 those stay spooled for the next replay. Two things it leaves do not make it
@@ -32,7 +34,8 @@ from scrapy.exceptions import UsageError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from aggregator.commands.crawl import checked_database_url
+from aggregator.cli import checked_database_url
+from aggregator.run.record import replay_runs
 from aggregator.store.delivery import ReplayReport, replay_spool
 from aggregator.store.repository import DEFAULT_NEAR_THRESHOLD, ArticleRepository
 from aggregator.store.schema import (
@@ -136,6 +139,14 @@ class Command(ScrapyCommand):
         for line in replay_lines(report, spool):
             print(line)
         self.exitcode = 1 if report.error or report.refused else 0
+        # Rows left open by crawls that ended while the database was down (run/record.py).
+        closed, problems = replay_runs(spool, engine)
+        if closed:
+            print(f"Closed {closed} crawl run rows from their spooled records")
+        for problem in problems:
+            print(f"error: {problem}")
+        if problems:
+            self.exitcode = 1
 
 
 def replay_lines(report: ReplayReport, spool: Path) -> list[str]:

@@ -17,9 +17,12 @@ from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
 from sqlalchemy.engine import make_url
 
+from aggregator.cli import checked_database_url
 from aggregator.clock import get_clock
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
+from aggregator.run.crawl_run import outcome_of
+from aggregator.run.outcome import EXIT_OK, NOT_STARTED_OUTCOME
 from aggregator.spiders.news import NewsSpider
 
 DEMO_SETTINGS = {
@@ -90,6 +93,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None and self.crawler_process is not None
+        checked_database_url(self.settings, opts.database, crawl=True)
         site = NewsSite(get_clock(self.settings)(), articles=max(1, opts.articles))
         with SiteServer(site, port=opts.port) as server:
             print(f"Serving the sample site at {server.url}/category/news/")
@@ -106,6 +110,9 @@ class Command(ScrapyCommand):
         stats = crawler.stats.get_stats() if crawler.stats else {}
         for line in summary_lines(stats, self.settings["AGGREGATOR_DATABASE_URL"]):
             print(line)
-        if stats.get("finish_reason") != "finished" or self.crawler_process.bootstrap_failed:
-            print(f"The crawl did not finish cleanly: {stats.get('finish_reason')}")
-            self.exitcode = 1
+        outcome = outcome_of(crawler)
+        if self.crawler_process.bootstrap_failed:
+            outcome = NOT_STARTED_OUTCOME
+        if outcome.status != EXIT_OK:
+            print(f"The demo crawl {outcome.word}: {outcome.detail}")
+        self.exitcode = outcome.status

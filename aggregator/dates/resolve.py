@@ -1,7 +1,7 @@
 """Placing a reading in time: against the fetch time (`now`) and the site's zone.
 
 This is the only step that depends on `now`, so everything before it can be
-cached by text. Rules (DESIGN contract 5):
+cached by text. Rules (contract 5 in docs/architecture.md):
 
 - relative amounts under a day count back from `now` to the second;
 - days, weeks and named days ("yesterday") are calendar days in the zone, and

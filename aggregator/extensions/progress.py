@@ -23,7 +23,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
 
-from aggregator.extensions.figures import site_name
+from aggregator.health.figures import site_name
 
 logger = logging.getLogger(__name__)
 

@@ -4,21 +4,23 @@ Layers, most trusted first: the site's selectors, JSON-LD, OpenGraph and
 `<meta>`, microdata and `<time>`, then the generic text extractor and the URL.
 `ArticleItem.sources` records which layer supplied each field, so a wrong value
 can be traced to the layer (and fixed with a selector) without re-crawling.
+A body not given by selectors passes the safety net (`safety.py`), which may
+replace it with a second strategy's and records why under `sources["body_fallback"]`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from functools import cache
+from collections.abc import Callable, Mapping
+from functools import cache, partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from aggregator.extract import clean, datefind, jsonld, meta, pagekind, selectors, text
+from aggregator.extract import clean, datefind, jsonld, meta, pagekind, safety, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
-from aggregator.extract.document import headlines, norm_space, parse_html, text_of
+from aggregator.extract.document import decode, headlines, norm_space, parse_html, text_of
 from aggregator.items import ArticleItem
 
 logger = logging.getLogger(__name__)
@@ -119,6 +121,25 @@ def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
     return (body or None), ("text" if body else None)
 
 
+def _checked_body(
+    root: HtmlElement,
+    layers: Layers,
+    claim: str,
+    og_type: Any,
+    page: Callable[[], str],
+    url: str,
+) -> safety.Outcome:
+    """The body, judged by the safety net (`safety.py`) unless the site's selectors gave it.
+
+    `page` decodes the page again, for the second strategy: only weak pages call it.
+    """
+    body, layer = _body(layers, root)
+    if layer == "selectors":
+        return safety.Outcome(body, layer, None)
+    declared = bool(claim) or str(og_type).lower() == "article"
+    return safety.settle(body, layer, safety.gather(root, declared), page, url)
+
+
 def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> None:
     """Every field but the body, each from the first layer that has it."""
     site, _ = _pick(layers, "site_name")
@@ -167,8 +188,9 @@ def _extract(
     layers, claim = _layers(root, url, sel)
     if not layers[0][1] and pagekind.ruled_out(root, url, article_node=claim):
         return None  # a listing, home or static page: no need to look for its text
-    body, body_layer = _body(layers, root)
     og_type, _ = _pick(layers, "og_type")
+    outcome = _checked_body(root, layers, claim, og_type, partial(decode, html, encoding), url)
+    body, body_layer = outcome.body, outcome.layer
     prose = len(body or "")
     if not layers[0][1] and not pagekind.is_article(
         root, url, article_node=claim, og_type=og_type, prose=prose
@@ -177,8 +199,10 @@ def _extract(
     item = ArticleItem(url=url, body=body)
     if body_layer:
         item.sources["body"] = body_layer
+    if outcome.reason:
+        item.sources[safety.REASON_KEY] = outcome.reason
     _fill(item, root, layers, url)
-    if body and body_layer == "text" and item.title:
+    if body and body_layer in ("text", safety.FALLBACK_LAYER) and item.title:
         item.body = _without_title(body, item.title)
     return item
 

@@ -33,6 +33,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.items import ArticleItem
+from aggregator.run.crawl_run import crawl_run_of
 from aggregator.store.delivery import (
     DatabaseUnavailable,
     keep_refused,
@@ -87,6 +88,10 @@ class StoreArticlePipeline:
         )
 
     def open_spider(self) -> None:
+        run = crawl_run_of(self.crawler)
+        if run is not None and run.refused:
+            # Another crawl of this site holds its lock: it owns the spool and the writes.
+            return
         name = self.crawler.spider.name if self.crawler.spider else "crawl"
         self.spool = SpoolFile.create(self.spool_dir, name)
         try:

@@ -1,5 +1,9 @@
 """First pipeline: drop items that cannot become an article, each for a named reason.
 
+An article page whose body no extraction strategy found (the body safety net
+ran and failed, see `aggregator/extract/safety.py`) is dropped as `NoBody`,
+not as `MissingBody`, so an operator can tell the two apart.
+
 One `DropItem` subclass per reason, so Scrapy's
 `item_dropped_reasons_count/<Reason>` stats say why an item went.
 Stats: those Scrapy counters; this pipeline adds none of its own.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
+from aggregator.extract.safety import REASON_KEY as BODY_FALLBACK_KEY
 from aggregator.items import ArticleItem
 from aggregator.urls import MAX_URL_LENGTH
 
@@ -23,6 +28,15 @@ class MissingTitle(DropItem):
 
 class MissingBody(DropItem):
     """The page gave no article text."""
+
+
+class NoBody(DropItem):
+    """The page looks like an article, but no extraction strategy found its text.
+
+    The body safety net ran (`sources["body_fallback"]` is set) and neither the
+    generic extractor nor the second strategy found a body: a layout extraction
+    does not handle, which the `body_fallback` health check reports.
+    """
 
 
 class UrlTooLong(DropItem):
@@ -44,6 +58,8 @@ class ValidateArticlePipeline:
         if not item.title or not item.title.strip():
             raise MissingTitle(f"no title: {item.url}")
         if not item.body or not item.body.strip():
+            if item.sources.get(BODY_FALLBACK_KEY):
+                raise NoBody(f"no body found by any extraction strategy: {item.url}")
             raise MissingBody(f"no body: {item.url}")
         if item.fetched_at is None:
             raise MissingFetchTime(f"no fetched_at: {item.url}")

@@ -11,9 +11,13 @@ whatever state they are.
 A worker that dies (killed, out of memory) breaks the pool: the page is then
 extracted inline, the pool rebuilt, and the event counted.
 
+The body safety net's verdict travels with the item (`sources["body_fallback"]`,
+see `aggregator/extract/safety.py`) and is counted here, in the crawl process.
+
 Settings: `AGGREGATOR_EXTRACT_WORKERS` (worker processes; 0 extracts inline).
 Stats: `aggregator/timing/extract` (CPU seconds in the worker, or inline),
-`aggregator/extract/worker_failed`.
+`aggregator/extract/worker_failed`, `aggregator/extract/fallback/<reason>` (an
+article page whose body the safety net judged weak: `empty`, `short`, `long`).
 """
 
 from __future__ import annotations
@@ -34,8 +38,11 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import is_asyncio_available
 
 from aggregator.extract import extract_article_html
+from aggregator.extract.safety import REASON_KEY as BODY_FALLBACK_KEY
 from aggregator.items import ArticleItem
 from aggregator.timing import add_stage_time
+
+FALLBACK_STAT = "aggregator/extract/fallback"
 
 
 def _extract_timed(
@@ -135,6 +142,7 @@ class ArticleExtractor:
                 future = _POOL.get(self.workers).submit(_extract_timed, *arguments)
                 item, seconds = await asyncio.wrap_future(future)
                 add_stage_time(self.stats, "extract", seconds)
+                self._count(item)
                 return item
             except BrokenProcessPool:
                 if self.stats is not None:
@@ -142,7 +150,14 @@ class ArticleExtractor:
                 _POOL.reset()
         item, seconds = _extract_timed(*arguments)
         add_stage_time(self.stats, "extract", seconds)
+        self._count(item)
         return item
+
+    def _count(self, item: ArticleItem | None) -> None:
+        """Count the body safety net's verdict, which came back with the item."""
+        reason = item.sources.get(BODY_FALLBACK_KEY) if item is not None else None
+        if reason and self.stats is not None:
+            self.stats.inc_value(f"{FALLBACK_STAT}/{reason}")
 
     def close(self) -> None:
         """Give the shared pool back; the last user shuts it down."""

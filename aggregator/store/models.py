@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy 2.0 models of the tables downstream readers rely on (DESIGN contract 4).
+"""Typed SQLAlchemy 2.0 models of the tables readers rely on (contract 4, docs/architecture.md).
 
 Every column is documented for readers in `docs/schema.md`; a change here
 ships with an Alembic revision in `migrations/versions/` (CI checks drift).

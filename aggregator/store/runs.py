@@ -1,4 +1,4 @@
-"""All SQL about crawl runs: the `crawl_runs` rows the recorder writes and operators read.
+"""All SQL about crawl runs: the `crawl_runs` rows the crawl run writes and operators read.
 
 A run is inserted as `running` when its spider opens and completed when it
 closes (`finish`); a run whose opening could not be recorded is inserted
@@ -14,14 +14,15 @@ previous run".
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from aggregator.health.figures import COUNTED_COLUMNS, json_safe
 from aggregator.store.models import CrawlRun
 
 RUNNING, OK, FAILED, SKIPPED = "running", "ok", "failed", "skipped"
@@ -40,13 +41,27 @@ class RunRecord:
     status: str
     failed_checks: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
-    items_new: int = 0
-    items_updated: int = 0
-    items_unchanged: int = 0
-    items_duplicate: int = 0
-    items_dropped: int = 0
-    requests: int = 0
-    errors: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    """The counted columns (`COUNTED_COLUMNS`, declared once in `aggregator.health.figures`)."""
+
+    def columns(self) -> dict[str, Any]:
+        """The row's column values: the fields, with `counts` spread into its columns."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "counts"}
+        values.update({name: int(self.counts.get(name, 0)) for name in COUNTED_COLUMNS})
+        return values
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as JSON (the crawl run spools it when the database is down at close)."""
+        data: dict[str, Any] = json_safe({f.name: getattr(self, f.name) for f in fields(self)})
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        """A record read back from its JSON (KeyError, ValueError or TypeError when malformed)."""
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        for moment in ("started_at", "finished_at"):
+            values[moment] = datetime.fromisoformat(str(data[moment]))
+        return cls(**values)
 
 
 def _newest_first(query: Select[CrawlRun]) -> Select[CrawlRun]:
@@ -78,7 +93,7 @@ class CrawlRunRepository:
             if run is None:
                 run = CrawlRun()
                 session.add(run)
-            for name, value in asdict(record).items():
+            for name, value in record.columns().items():
                 setattr(run, name, value)
             session.flush()
             return run.id

@@ -5,7 +5,7 @@ foreign keys, a busy timeout so two processes can share one file, and
 transactions begun by SQLAlchemy so that `writer(engine)` can take the write
 lock at BEGIN; PostgreSQL: a connect timeout, so an unreachable server fails
 fast instead of stalling the crawl). `prepare_schema` upgrades an empty
-database by itself (DESIGN contract 3), one process at a time, and refuses a
+database by itself (contract 3, docs/architecture.md), one process at a time, and refuses a
 database whose schema is behind or ahead of the code, naming the command that
 fixes it. `drift` compares the models with the live schema.
 """

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from aggregator.demo.server import SiteServer
-from aggregator.extensions.alerts import MailServer, email_text, post_json
+from aggregator.run.alerts import MailServer, email_text, post_json
 from tests.integration.test_operations import broken_site, operator_settings, write_site
 from tests.support import run_scrapy
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from aggregator.extensions.lock import SiteFileLock
+from aggregator.run.lock import SiteFileLock
 from aggregator.store.models import Article
 from aggregator.store.spool import SpoolFile
 from tests.integration.test_operations import operator_settings, stored_runs, write_site

@@ -9,8 +9,8 @@ import pytest
 from scrapy.settings import Settings
 
 from aggregator import settings as project_settings
-from aggregator.extensions.figures import figures_from_stats
-from aggregator.extensions.rules import (
+from aggregator.health.figures import figures_from_stats
+from aggregator.health.rules import (
     CHECKS,
     CheckConfigError,
     Limits,
@@ -18,7 +18,8 @@ from aggregator.extensions.rules import (
     resolve_limits,
     validate_overrides,
 )
-from aggregator.sites import SiteConfigError, load_site_file
+from aggregator.site_files import load_site_file
+from aggregator.sites import SiteConfigError
 
 # A crawl that went well: 40 articles, dates found, a retracted page answering 404.
 HEALTHY: dict[str, Any] = {
@@ -64,6 +65,14 @@ BROKEN = [
     ("finish_reason", {"finish_reason": "shutdown"}),
     ("listing_without_links", {"aggregator/spider/listing_without_links": 1}),
     ("unstored_articles", {"aggregator/store/spooled": 3}),
+    (
+        "body_fallback",
+        {
+            "aggregator/spider/articles": 40,
+            "aggregator/extract/fallback/empty": 15,
+            "aggregator/extract/fallback/short": 10,
+        },
+    ),
 ]
 
 
@@ -88,6 +97,22 @@ def test_items_drop_compares_with_the_median_of_recent_runs() -> None:
     # No history yet, or a history of empty runs: nothing to compare with, no failure.
     assert failed({**HEALTHY, "item_scraped_count": 1}) == []
     assert failed({**HEALTHY, "item_scraped_count": 1}, [{"item_scraped_count": 0}]) == []
+
+
+def test_body_fallback_share_counts_every_reason_against_article_pages() -> None:
+    stats = {**HEALTHY, "aggregator/spider/articles": 40}
+    assert figures_from_stats(stats).body_fallback_share == 0.0
+    weak = {"aggregator/extract/fallback/empty": 12, "aggregator/extract/fallback/long": 8}
+    assert failed({**stats, **weak}) == []  # 20 of 40: at the 50 % limit, not over it
+    broken = {**stats, **weak, "aggregator/extract/fallback/short": 1}
+    (failure,) = evaluate(figures_from_stats(broken), [], project_limits())
+    assert failure.check == "body_fallback"
+    assert failure.message.startswith("52% of article pages had no body or needed the body")
+    assert "\n" not in failure.message
+    # A site whose layout always needs the fallback (and gets good bodies) says so in [checks].
+    assert failed(broken, max_body_fallback=0.9) == []
+    assert failed(broken, max_body_fallback=False) == []
+    assert figures_from_stats(HEALTHY).body_fallback_share is None  # no article pages: passes
 
 
 def test_error_rate_counts_a_retried_request_once() -> None:
@@ -166,6 +191,7 @@ def test_every_check_has_a_documented_setting() -> None:
         "finish_reason",
         "listing_without_links",
         "unstored_articles",
+        "body_fallback",
     ]
 
 

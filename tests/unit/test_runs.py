@@ -6,17 +6,18 @@ import json
 import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from scrapy.settings import Settings
 
-from aggregator.commands.crawl import crawl_outcome
-from aggregator.commands.crawlall import overall_status
-from aggregator.commands.runs import age, duration, format_table, run_json, table_row
-from aggregator.extensions.figures import figures_from_stats, json_safe
-from aggregator.extensions.recorder import summary_line
+from aggregator.cli import format_table
+from aggregator.health.figures import figures_from_stats, json_safe
+from aggregator.health.rules import CHECKS, Failure
+from aggregator.health.verdict import Verdict
+from aggregator.reports import age, duration, run_json, table_row
+from aggregator.run.crawl_run import outcome_of
+from aggregator.run.outcome import decide, overall_status
+from aggregator.run.summary import summary_line
 from aggregator.store.runs import FAILED, OK, SKIPPED, CrawlRunRepository, RunRecord
 from aggregator.store.schema import open_engine, prepare_schema
 
@@ -111,7 +112,7 @@ def record(site: str, minutes: int, status: str = OK, items: int = 10) -> RunRec
         status=status,
         failed_checks=["no_articles"] if status == FAILED else [],
         stats=json_safe(stats),
-        **figures.counted_columns(),
+        counts=figures.counted_columns(),
     )
 
 
@@ -229,21 +230,36 @@ def test_overall_status_of_crawlall() -> None:
     assert overall_status([75, 1, 0]) == 1
 
 
-class FakeCrawler:
-    def __init__(
-        self,
-        stats: dict[str, Any] | None,
-        spider: object | None = object(),
-        *,
-        checks: bool = True,
-    ) -> None:
-        self.spider = spider
-        self.stats = SimpleNamespace(get_stats=lambda: stats or {})
-        self.settings = Settings({"AGGREGATOR_CHECKS_ENABLED": checks})
+def outcome(stats: dict[str, Any], *, checks: bool = True) -> tuple[int, str, str]:
+    """The outcome the crawl run decides for a crawl that left `stats`.
+
+    What the checks decided is given to `decide` as the crawl run holds it: the
+    failed checks as a verdict in the checks' table order, a verdict-less run
+    when `aggregator/checks/failed` is missing (the checks raised).
+    """
+    figures = figures_from_stats(stats)
+    failures = tuple(
+        Failure(check.name, "")
+        for check in CHECKS
+        if stats.get(f"aggregator/checks/failed/{check.name}")
+    )
+    judged = checks and "aggregator/checks/failed" in stats
+    verdict = Verdict(figures, failures) if judged else None
+    refused = bool(stats.get("aggregator/lock/refused"))
+    return decide(figures, verdict, refused=refused, checked=checks).as_tuple()
+
+
+class NeverStarted:
+    """A crawler whose crawl never got as far as building its extensions."""
+
+    spider = None
+
+    def get_extension(self, cls: type) -> None:
+        raise RuntimeError("Crawler.get_extension() can only be called after ...")
 
 
 @pytest.mark.parametrize(
-    ("stats", "outcome"),
+    ("stats", "expected"),
     [
         (
             {"finish_reason": "finished", "aggregator/checks/failed": 0, "item_scraped_count": 3},
@@ -262,20 +278,26 @@ class FakeCrawler:
             {"finish_reason": "already_running", "aggregator/lock/refused": 1},
             (75, "skipped", "another run of this site is still going"),
         ),
-        ({}, (1, "failed", "the crawl did not start (see the log)")),
     ],
 )
-def test_crawl_outcome(stats: dict[str, Any], outcome: tuple[int, str, str]) -> None:
-    assert crawl_outcome(FakeCrawler(stats)) == outcome  # type: ignore[arg-type]
+def test_crawl_outcome(stats: dict[str, Any], expected: tuple[int, str, str]) -> None:
+    assert outcome(stats) == expected
+
+
+def test_a_crawl_that_never_started_has_the_not_started_outcome() -> None:
+    assert outcome_of(NeverStarted()).as_tuple() == (  # type: ignore[arg-type]
+        1,
+        "failed",
+        "the crawl did not start (see the log)",
+    )
 
 
 def test_a_crawl_whose_checks_gave_no_verdict_fails() -> None:
-    # What a crawl looks like when HealthChecks.spider_closed raised: no verdict stat.
+    # What a crawl looks like when the health checks raised: no verdict.
     stats = {"finish_reason": "finished", "item_scraped_count": 3}
-    assert crawl_outcome(FakeCrawler(stats)) == (  # type: ignore[arg-type]
+    assert outcome(stats) == (
         1,
         "failed",
         "the health checks gave no verdict (see the log for the error)",
     )
-    unchecked = FakeCrawler(stats, checks=False)
-    assert crawl_outcome(unchecked) == (0, "ok", "3 items, 0 new (finished)")  # type: ignore[arg-type]
+    assert outcome(stats, checks=False) == (0, "ok", "3 items, 0 new (finished)")

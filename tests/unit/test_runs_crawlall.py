@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.commands.crawlall import shared_host
+from aggregator.run.scheduler import shared_host
 
 
 @pytest.mark.parametrize(

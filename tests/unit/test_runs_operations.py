@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -13,9 +14,9 @@ from scrapy import signals
 from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
 
-from aggregator.extensions.lock import LockHeld, SiteFileLock, lock_dir
 from aggregator.extensions.progress import CrawlProgress
-from aggregator.extensions.stats_file import StatsFile
+from aggregator.run.crawl_run import CrawlRun
+from aggregator.run.lock import LockHeld, SiteFileLock, lock_dir
 
 
 def test_a_held_lock_refuses_a_second_holder_and_names_the_first(tmp_path: Path) -> None:
@@ -81,25 +82,35 @@ def test_the_stats_file_is_written_once_whether_or_not_the_engine_started(
     """A crawl refused while opening never starts its engine, so no engine_stopped comes."""
     stats: dict[str, Any] = {"aggregator/lock/refused": 1}
     crawler = SimpleNamespace(
-        settings=Settings({"AGGREGATOR_STATS_FILE": str(tmp_path / "{spider}.json")}),
+        settings=Settings(
+            {
+                "AGGREGATOR_STATS_FILE": str(tmp_path / "{spider}.json"),
+                "AGGREGATOR_LOCK_ENABLED": False,
+                "AGGREGATOR_CHECKS_ENABLED": False,
+                "AGGREGATOR_RECORD_RUNS": False,
+            }
+        ),
         signals=SignalManager(),
-        stats=SimpleNamespace(get_stats=lambda: stats),
+        stats=SimpleNamespace(
+            get_stats=lambda: stats,
+            set_value=stats.__setitem__,
+            inc_value=lambda key, n=1: stats.__setitem__(key, stats.get(key, 0) + n),
+        ),
         spider=SimpleNamespace(name="el_diario"),
     )
-    extension = StatsFile.from_crawler(crawler)  # type: ignore[arg-type]
+    run = CrawlRun.from_crawler(crawler)  # type: ignore[arg-type]
     writes: list[int] = []
-    write = extension.write
+    write = run._write_stats_file
 
     def counted_write() -> None:
         writes.append(1)
         write()
 
-    extension.write = counted_write  # type: ignore[method-assign]
-    crawler.signals.send_catch_log(signals.spider_opened, spider=crawler.spider)
+    run._write_stats_file = counted_write  # type: ignore[method-assign]
     if engine_starts:
         crawler.signals.send_catch_log(signals.engine_started)
     stats["finish_reason"] = "already_running"
-    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="x")
+    asyncio.run(run.spider_closed(crawler.spider, reason="x"))  # type: ignore[arg-type]
     if engine_starts:
         assert writes == []
         stats["log_count/INFO"] = 9  # counted after the spider closed

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.sites import SiteConfigError, build_site, load_site_file, load_sites
+from aggregator.site_files import load_site_file, load_sites
+from aggregator.sites import SiteConfigError, build_site
 
 GOOD = """
 start_urls = ["https://news.example.com/category/world/"]

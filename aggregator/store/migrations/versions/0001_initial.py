@@ -1,4 +1,4 @@
-"""Initial schema: articles, article_urls, crawl_runs (DESIGN contract 4).
+"""Initial schema: articles, article_urls, crawl_runs (contract 4 in docs/architecture.md).
 
 Revision ID: 0001
 Revises:

@@ -1,6 +1,6 @@
 """The figures operators read from a crawl's stats, and making stats JSON-safe.
 
-Pure (no Scrapy engine, no SQL): the crawl-run recorder turns these figures
+Pure (imports neither Scrapy nor SQLAlchemy): the crawl run turns these figures
 into `crawl_runs` columns, the health checks compare them with thresholds and
 `scrapy runs` prints them, so all three agree on what "errors" or "duplicates"
 mean. Stats of past runs come back from the database as JSON, so every reader
@@ -20,7 +20,8 @@ Stats read: `item_scraped_count`, `aggregator/store/inserted|updated|unchanged|s
 `aggregator/dates/parsed/<source>`, `aggregator/dates/unparsed`,
 `aggregator/spider/listing_pages`, `aggregator/spider/listing_without_links`,
 `aggregator/runs/newest_published_at`, `aggregator/runs/newest_age_seconds`,
-`finish_reason`, `aggregator/lock/refused` (a run refused by the site lock).
+`finish_reason`, `aggregator/lock/refused` (a run refused by the site lock),
+`aggregator/spider/articles`, `aggregator/extract/fallback/<reason>`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ NEWEST_PUBLISHED = "aggregator/runs/newest_published_at"
 NEWEST_AGE = "aggregator/runs/newest_age_seconds"
 LOCK_REFUSED = "aggregator/lock/refused"
 KNOWN = "aggregator/incremental/skipped"
+FALLBACK_PREFIX = "aggregator/extract/fallback/"
 IGNORED_PREFIX = "httperror/response_ignored_status_count/"
 # 404 and 410 are routine (retracted stories); 5xx and 429 are retried and end in an ERROR line.
 REFUSAL_CODES = (401, 403)
@@ -76,7 +78,9 @@ def as_datetime(value: Any) -> datetime | None:
     return None
 
 
-# The `crawl_runs` columns that hold a figure (DESIGN contract 4), by the figure's name.
+# The counted fields of a run, declared once: the `crawl_runs` columns that hold a figure
+# (the table is a contract, see /work/shared/DESIGN.md "Contracts" and docs/schema.md),
+# `RunRecord.counts`, `scrapy runs --json` and the summary line all read this tuple.
 COUNTED_COLUMNS = (
     "items_new", "items_updated", "items_unchanged", "items_duplicate", "items_dropped",
     "requests", "errors",
@@ -119,6 +123,10 @@ class RunFigures:
     newest_published_at: datetime | None = None
     newest_age_seconds: float | None = None
     finish_reason: str | None = None
+    article_pages: int = 0
+    """Pages extraction took for articles (`aggregator/spider/articles`)."""
+    body_fallbacks: int = 0
+    """Of those, pages whose body the safety net judged weak (`aggregator/extract/fallback/*`)."""
 
     @property
     def articles_seen(self) -> int:
@@ -150,6 +158,11 @@ class RunFigures:
         tried = sum(self.dates_by_source.values()) + self.dates_unparsed
         return self.dates_unparsed / tried if tried else None
 
+    @property
+    def body_fallback_share(self) -> float | None:
+        """Share of article pages that had no body or needed the body fallback; None if none."""
+        return min(1.0, self.body_fallbacks / self.article_pages) if self.article_pages else None
+
     def counted_columns(self) -> dict[str, int]:
         """The counts that `crawl_runs` keeps in columns of their own."""
         return {name: getattr(self, name) for name in COUNTED_COLUMNS}
@@ -162,6 +175,7 @@ class RunFigures:
         data["fetches"] = self.fetches
         data["error_rate"] = self.error_rate
         data["unparsed_share"] = self.unparsed_share
+        data["body_fallback_share"] = self.body_fallback_share
         safe: dict[str, Any] = json_safe(data)
         return safe
 
@@ -197,6 +211,8 @@ def figures_from_stats(stats: Mapping[str, Any], reason: str | None = None) -> R
         newest_published_at=as_datetime(stats.get(NEWEST_PUBLISHED)),
         newest_age_seconds=float(age) if isinstance(age, int | float) else None,
         finish_reason=str(finish) if finish is not None else None,
+        article_pages=_int(stats, "aggregator/spider/articles"),
+        body_fallbacks=sum(_by_suffix(stats, FALLBACK_PREFIX).values()),
     )
 
 

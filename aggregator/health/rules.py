@@ -1,6 +1,6 @@
 """The health checks as data: one row per check (metric, threshold key, comparison).
 
-Pure (no Scrapy engine, no SQL), so each check is tested with fabricated
+Pure (imports neither Scrapy nor SQLAlchemy), so each check is tested with fabricated
 figures. A check's threshold is the setting `AGGREGATOR_CHECK_<KEY>` and can
 be overridden per site in its TOML file under `[checks]` with the lower-case
 key (`max_error_rate = 0.3`); `false` there switches the check off for that
@@ -16,12 +16,13 @@ passes: a check fails only on evidence.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from aggregator.extensions.figures import RunFigures
+from aggregator.health.figures import RunFigures
 
 Limit = float | tuple[str, ...]
 Metric = Callable[[RunFigures, Sequence[RunFigures]], "float | str | None"]
@@ -74,6 +75,10 @@ def _empty_listings(now: RunFigures, _history: Sequence[RunFigures]) -> float:
 
 def _unstored(now: RunFigures, _history: Sequence[RunFigures]) -> float:
     return float(now.items_spooled)
+
+
+def _body_fallback(now: RunFigures, _history: Sequence[RunFigures]) -> float | None:
+    return now.body_fallback_share
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +163,15 @@ CHECKS: tuple[Check, ...] = (
         "count",
         "{value:g} articles wait in the spool, not in the database (at most {limit:g})",
     ),
+    Check(
+        "body_fallback",
+        "max_body_fallback",
+        _body_fallback,
+        "max",
+        "share",
+        "{value:.0%} of article pages had no body or needed the body fallback"
+        " (at most {limit:.0%}): a layout extraction does not handle?",
+    ),
 )
 KNOWN_KEYS = (*(check.key for check in CHECKS), HISTORY_KEY)
 
@@ -185,6 +199,9 @@ def _limit(check: Check, value: Any) -> Limit | None:
         number = float(value)
     except (TypeError, ValueError):
         raise CheckConfigError(check.key, f"expected a number or false, got {value!r}") from None
+    if not math.isfinite(number):
+        # nan compares false with everything, inf never fails: either switches the check off unseen.
+        raise CheckConfigError(check.key, f"expected a finite number or false, got {value!r}")
     if number < 0 or (check.kind == "share" and number > 1):
         bounds = "between 0 and 1" if check.kind == "share" else "0 or more"
         raise CheckConfigError(check.key, f"expected a number {bounds}, got {value!r}")
