@@ -15,8 +15,8 @@ import argparse
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from aggregator.cli import checked_database_url
 from aggregator.clock import get_clock
-from aggregator.commands.crawl import checked_database_url
 from aggregator.queue.broker import (
     BrokerConfigError,
     QueueUnavailable,

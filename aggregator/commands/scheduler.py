@@ -21,8 +21,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import configure_logging
 
+from aggregator.cli import checked_database_url
 from aggregator.clock import get_clock
-from aggregator.commands.crawl import checked_database_url
 from aggregator.queue.broker import (
     BrokerConfigError,
     QueueUnavailable,

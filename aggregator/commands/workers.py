@@ -18,7 +18,7 @@ from dataclasses import asdict
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from aggregator.commands.runs import format_table, when
+from aggregator.cli import format_table, when
 from aggregator.queue.broker import (
     BrokerConfigError,
     QueueUnavailable,

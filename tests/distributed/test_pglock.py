@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -67,6 +68,23 @@ def test_a_dead_session_frees_the_lock(postgres_url: str) -> None:
     first._stop.set()
 
 
+def holder_pid(admin: psycopg.Connection[tuple[object, ...]], host: str) -> object:
+    row = admin.execute(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+        " AND (classid::bigint << 32) | objid::bigint = %s",
+        (host_key(host),),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail("timed out")
+        time.sleep(0.05)
+
+
 def test_watchdog_retakes_the_lock_after_a_drop_or_gives_up(postgres_url: str) -> None:
     lost: list[str] = []
     first = PgHostLock(
@@ -78,25 +96,17 @@ def test_watchdog_retakes_the_lock_after_a_drop_or_gives_up(postgres_url: str) -
         " WHERE application_name LIKE 'site_a pid%'"
     )
     with psycopg.connect(conninfo(postgres_url), autocommit=True) as admin:
+        before = holder_pid(admin, "drop.test")
         admin.execute(kill)
-        # Nobody else wants it: the watchdog takes it again.
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            row = admin.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'site_a pid%'"
-            ).fetchone()
-            if row and row[0] == 1:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the lock was not taken again")
+        # Nobody else wants it: the watchdog takes it again, on a new session.
+        wait_until(lambda: holder_pid(admin, "drop.test") not in {None, before})
         with pytest.raises(LockHeld):
             PgHostLock(postgres_url, "site_b", ["drop.test"]).acquire()
         # Now someone takes it while the connection is down: the crawl is told to stop.
         thief = PgHostLock(postgres_url, "thief", ["drop.test"], check_interval=60)
         with first._guard:  # hold the watchdog while the session dies and the thief steps in
             admin.execute(kill)
-            time.sleep(0.2)
+            wait_until(lambda: holder_pid(admin, "drop.test") is None)
             thief.acquire()
     deadline = time.monotonic() + 20
     while not lost and time.monotonic() < deadline:
