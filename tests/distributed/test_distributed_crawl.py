@@ -148,6 +148,8 @@ def test_three_workers_one_killed_and_a_duplicate(
 
         wait_for("every job done", all_done, timeout=240)
         listed = json.loads(run_command(tmp_path, ["workers", "--json"], settings))
+        shown = json.loads(run_command(tmp_path, ["runs", "-n", "100", "--json"], settings))
+        table = run_command(tmp_path, ["runs", "-n", "100"], settings)
 
     # Every article of every site stored exactly once (URLs are unique in the table).
     stored = [row[0] for row in query("SELECT url FROM articles")]
@@ -182,6 +184,11 @@ def test_three_workers_one_killed_and_a_duplicate(
     assert {row["pid"] for row in listed if not row["lost"]} == survivors, listed
     assert all(row["lost"] for row in listed if row["pid"] == victim_pid), listed
     assert all(row["counts"].get("ok", 0) >= 1 for row in listed if not row["lost"]), listed
+    # `scrapy runs` shows the worker and job of each run, and the lost one as LOST.
+    assert all(run["job_id"] and run["worker_pid"] for run in shown), shown
+    lost = [run for run in shown if run["status"] == "lost"]
+    assert [(run["site"], run["worker_pid"]) for run in lost] == [(victim_site, victim_pid)]
+    assert "LOST" in table and f":{victim_pid} job {victim_job}" in table, table
     # Every run started by a worker says which one, and for which job.
     unattributed = "SELECT count(*) FROM crawl_runs WHERE job_id IS NULL OR worker_pid IS NULL"
     assert query(unattributed)[0][0] == 0
