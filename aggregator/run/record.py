@@ -86,7 +86,12 @@ class RunLedger:
         return engine
 
     def open(
-        self, *, spider: str, site: str, started_at: datetime, identity: dict[str, Any]
+        self,
+        *,
+        spider: str,
+        site: str,
+        started_at: datetime,
+        identity: dict[str, Any] | None = None,
     ) -> None:
         """Insert the `running` row; a database that is down is said once, at close."""
         try:
@@ -97,7 +102,7 @@ class RunLedger:
         try:
             # No idle connection is held for the hours a crawl may take: close reconnects.
             self.run_id = CrawlRunRepository(engine).start(
-                spider=spider, site=site, started_at=started_at, **identity
+                spider=spider, site=site, started_at=started_at, **(identity or {})
             )
         except SQLAlchemyError as exc:
             logger.debug("Crawl run not started in the database: %s", exc)
