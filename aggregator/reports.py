@@ -70,8 +70,14 @@ def change(figures: RunFigures, before: RunFigures | None) -> dict[str, int] | N
 
 
 def status_text(run: CrawlRun) -> str:
-    # `lost` (aggregator/store/jobruns.py): the crawl died with no chance to write its end.
-    return run.status.upper() if run.status in {FAILED, LOST} else run.status
+    """The run's status; `+backlog` when a listing archive is still unwalked after it.
+
+    `lost` (aggregator/store/jobruns.py): the crawl died with no chance to write its end.
+    """
+    text = run.status.upper() if run.status in {FAILED, LOST} else run.status
+    if figures_from_stats(run.stats or {}).backlog_unwalked:
+        text += " +backlog"
+    return text
 
 
 def worker_text(run: CrawlRun) -> str:

@@ -79,6 +79,9 @@ AGGREGATOR_DATABASE_URL = os.environ.get("AGGREGATOR_DATABASE_URL", "sqlite:///a
 AGGREGATOR_SITES_DIR = os.environ.get("AGGREGATOR_SITES_DIR", "sites")
 # How many articles the store writes per transaction.
 AGGREGATOR_STORE_BATCH_SIZE = 100
+# Seconds any wait on the database may last (connecting, a statement, the pool's
+# pre-ping) before it counts as unusable and articles stay in the spool; 0: no bound.
+AGGREGATOR_DATABASE_TIMEOUT = os.environ.get("AGGREGATOR_DATABASE_TIMEOUT", "10")
 # The clock: a callable returning aware UTC now, its import path, or an ISO 8601
 # instant with an offset that freezes time (tests, re-processing saved pages).
 AGGREGATOR_CLOCK = "aggregator.clock.utcnow"
@@ -266,3 +269,8 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "aggregator.middlewares.pagination.StopKnownPaginationMiddleware": 950,
 }
+
+# --- scrapy serve (docs/serve.md) ------------------------------------------------
+# When set, every route of `scrapy serve` needs `Authorization: Bearer <token>`.
+# Empty: no token (the server binds 127.0.0.1 by default).
+AGGREGATOR_SERVE_TOKEN = os.environ.get("AGGREGATOR_SERVE_TOKEN", "")

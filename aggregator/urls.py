@@ -17,7 +17,7 @@ form keeps credentials (`without_credentials`, `stored_forms`, `image_url`).
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -164,6 +164,18 @@ def registered_host(url: str) -> str:
     except ValueError:
         return ""
     return host[4:] if host.startswith("www.") else host
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """`href` resolved against `base`, or None when either does not parse (`http://[::1/a`).
+
+    Pages link to anything; one href that `urljoin` cannot read must cost only
+    itself, so extraction resolves every link through here.
+    """
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
 
 
 def link_problem(url: str) -> str | None:

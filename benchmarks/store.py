@@ -203,7 +203,8 @@ def run_backend(label: str, url: str, args: argparse.Namespace) -> None:
         if label != "SQLite":
             break
     probes = [make_items(100, site=f"probe{i}", seed=100 + i) for i in range(5)]
-    engine = open_engine(url.replace("upserts", "growth"))
+    # Filling a million rows takes longer than any statement of a crawl may.
+    engine = open_engine(url.replace("upserts", "growth"), timeout=None)
     if label != "SQLite":
         with engine.begin() as conn:
             for table in ("article_bands", "article_fingerprints", "article_urls", "articles"):

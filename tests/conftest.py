@@ -6,7 +6,9 @@ Test modules override `site` when they need a variant of the sample site.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,3 +75,32 @@ def server(site: NewsSite) -> Iterator[SiteServer]:
     """`site` served on 127.0.0.1 (port 0) for the test."""
     with SiteServer(site) as running:
         yield running
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A directory on a 64 KB tmpfs that is already full (root only: skipped elsewhere, not in CI).
+
+    Files can still be created in it (tmpfs counts inodes apart), but no byte can be written.
+    """
+    mount = tmp_path / "full-disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        reason = f"cannot mount a small tmpfs: {done.stderr.strip() or done.returncode}"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        (mount / "spool").mkdir()
+        with (mount / "filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
+            while filler.write(b"\0" * 4096):
+                pass
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

@@ -17,7 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
 from aggregator.demo.server import SiteServer
+from aggregator.store.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN_NOW = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
@@ -103,3 +107,50 @@ def run_scrapy(
     )
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     return CrawlResult(done.returncode, done.stdout + done.stderr, stats)
+
+
+@dataclass
+class Crawled:
+    """A crawl into a database and the articles that database holds afterwards (by id)."""
+
+    result: CrawlResult
+    articles: list[Article]
+
+    def by_title(self) -> dict[str, Article]:
+        return {row.title: row for row in self.articles if row.title is not None}
+
+    def by_path(self, base_url: str) -> dict[str, Article]:
+        """Articles keyed by their URL with `base_url` (the fixture server's) removed."""
+        return {row.url.removeprefix(base_url): row for row in self.articles}
+
+
+def stored_articles(database: str) -> list[Article]:
+    """Every row of `articles` in `database`, by id (detached, readable after the session)."""
+    engine = create_engine(database)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            rows = list(session.scalars(select(Article).order_by(Article.id)))
+            session.expunge_all()
+    finally:
+        engine.dispose()
+    return rows
+
+
+def crawl_into(
+    database: str,
+    args: list[str],
+    *,
+    cwd: Path,
+    settings: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 180,
+) -> Crawled:
+    """Run `scrapy <args>` storing into `database`, then read back what it stored."""
+    result = run_scrapy(
+        args,
+        cwd=cwd,
+        settings={"AGGREGATOR_DATABASE_URL": database, **(settings or {})},
+        env=env,
+        timeout=timeout,
+    )
+    return Crawled(result, stored_articles(database))

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import date
 from functools import cache, partial
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, safety, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
 from aggregator.extract.document import decode, headlines, norm_space, parse_html, text_of
+from aggregator.extract.stamps import Stamp, find_stamps, local_form
+from aggregator.extract.title import choose_title
 from aggregator.items import ArticleItem
+from aggregator.urls import absolute_url
 
 logger = logging.getLogger(__name__)
 Layers = list[tuple[str, dict[str, Any]]]
@@ -55,7 +59,12 @@ def _pick(layers: Layers, name: str) -> tuple[Any, str | None]:
 
 
 def _date(
-    layers: Layers, name: str, url: str, root: HtmlElement, title: str | None
+    layers: Layers,
+    name: str,
+    url: str,
+    root: HtmlElement,
+    title: str | None,
+    stamps: dict[str, Stamp],
 ) -> tuple[str | None, str | None, str | None]:
     """Raw date, its DATE_SOURCES kind, and the layer that supplied it."""
     candidates: list[tuple[str | None, str]] = []
@@ -69,15 +78,31 @@ def _date(
     if name == "published":
         layer_of[len(candidates)] = "url"
         candidates.append((datefind.url_date(url), "url"))
-        # Only an ISO datetime would outrank every value found so far, and the
-        # text scan is the costliest layer: skip it when one is already there.
-        if not any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates):
-            layer_of[len(candidates)] = "text"
-            candidates.append((datefind.text_date(root, title), "text"))
-    index = clean.choose_date(candidates)
+    stamp, updated = stamps.get(name), stamps.get("modified")
+    visible: tuple[int, date, bool] | None = None
+    if stamp is not None:
+        visible = (len(candidates), stamp.parsed.value.date(), stamp.parsed.precision != "day")
+        layer_of[len(candidates)] = "stamp"
+        candidates.append((stamp.raw, "text"))
+    # Only an ISO datetime would outrank every value found so far, and the
+    # text scan is the costliest layer: skip it when one is already there.
+    precise = any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates)
+    if name == "published" and stamp is None and not precise:
+        found = datefind.text_date(root, title)
+        if found and updated is not None and found in updated.raw:
+            found = None  # the date the "Updated …" stamp already gave to modified
+        layer_of[len(candidates)] = "text"
+        candidates.append((found, "text"))
+    index = clean.choose_date(candidates, visible)
     if index is None:
         return None, None, None
-    return norm_space(candidates[index][0]), candidates[index][1], layer_of[index]
+    value = norm_space(candidates[index][0])
+    if name == "published" and value.endswith(("Z", "+00:00")) and stamp is None:
+        # A UTC instant: the wall time printed under the headline gives the site's offset.
+        local = local_form(value, datefind.text_date(root, title))
+        if local:
+            return local, candidates[index][1], layer_of[index]
+    return value, candidates[index][1], layer_of[index]
 
 
 _KINDS = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": "meta"}
@@ -86,7 +111,8 @@ _KINDS = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": 
 def _is_logo(heading: HtmlElement, url: str) -> bool:
     """An h1 that holds the site's logo or name, linking to the home page."""
     for href in heading.xpath(".//a/@href"):
-        if urlsplit(urljoin(url, str(href))).path in ("", "/"):
+        target = absolute_url(url, str(href))
+        if target is not None and urlsplit(target).path in ("", "/"):
             return True
     return False
 
@@ -104,9 +130,7 @@ def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tup
         return str(chosen), "selectors"
     metadata = [(v["title"], layer) for layer, v in layers[1:] if v.get("title")]
     page_titles = [text_of(t) for t in root.iter("title")]
-    return clean.choose_title(
-        metadata, _headings(root, url), next(iter(page_titles), None), url, site
-    )
+    return choose_title(metadata, _headings(root, url), next(iter(page_titles), None), url, site)
 
 
 def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
@@ -124,8 +148,7 @@ def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
 def _checked_body(
     root: HtmlElement,
     layers: Layers,
-    claim: str,
-    og_type: Any,
+    evidence: safety.Evidence,
     page: Callable[[], str],
     url: str,
 ) -> safety.Outcome:
@@ -136,27 +159,49 @@ def _checked_body(
     body, layer = _body(layers, root)
     if layer == "selectors":
         return safety.Outcome(body, layer, None)
-    declared = bool(claim) or str(og_type).lower() == "article"
-    return safety.settle(body, layer, safety.gather(root, declared), page, url)
+    return safety.settle(body, layer, evidence, page, url)
+
+
+def _authors(
+    layers: Layers,
+    root: HtmlElement,
+    title: str | None,
+    links: Callable[[], list[HtmlElement]],
+    site: str | None,
+) -> tuple[list[str], str | None]:
+    """People from the first layer that names any, then the byline; else the site signing."""
+    found = [(layer, values["authors"]) for layer, values in layers if values.get("authors")]
+    for layer, names in found:
+        people = clean.clean_authors(names, site)
+        if people:
+            return people, layer
+    people = clean.clean_authors(byline_authors(root, title, links()), site)
+    if people:
+        return people, "text"
+    for layer, names in found:
+        people = clean.clean_authors(names, site, keep_site=True)
+        if people:
+            return people, layer
+    return [], None
 
 
 def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> None:
     """Every field but the body, each from the first layer that has it."""
     site, _ = _pick(layers, "site_name")
     item.title, item.sources["title"] = _title(root, layers, url, site)
+    stamps = find_stamps(root)
     for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
-        value, kind, layer = _date(layers, name, url, root, item.title)
+        value, kind, layer = _date(layers, name, url, root, item.title, stamps)
         setattr(item, attr, value)
         setattr(item, attr.replace("_raw", "_source"), kind)
         if layer:
             item.sources[attr] = layer
-    authors, authors_layer = _pick(layers, "authors")
     links = cache(lambda: rel_links(root))  # one scan, and only if a fallback needs it
-    item.authors = clean.clean_authors(authors or byline_authors(root, item.title, links()), site)
+    item.authors, authors_layer = _authors(layers, root, item.title, links, site)
     summary, summary_layer = _pick(layers, "summary")
     item.summary = norm_space(summary) or None
     image, image_layer = _pick(layers, "image")
-    item.image_url = urljoin(url, image) if image else None
+    item.image_url = absolute_url(url, str(image)) if image else None
     category, category_layer = _pick(layers, "category")
     item.category = norm_space(category) or next(iter(category_links(root, links())), None)
     tags, tags_layer = _pick(layers, "tags")
@@ -167,7 +212,7 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
     item.language = clean.language_code(language)
     # rel=canonical and og:url (the meta layer) name the page; JSON-LD `url` may name the story.
     canonical, canonical_layer = _pick([layers[0], layers[2], layers[1]], "canonical")
-    item.canonical_url = urljoin(url, canonical) if canonical else None
+    item.canonical_url = absolute_url(url, str(canonical)) if canonical else None
     found: list[tuple[str, str | None]] = [
         ("authors", authors_layer or "text"), ("summary", summary_layer),
         ("image_url", image_layer), ("category", category_layer or "text"),
@@ -186,14 +231,19 @@ def _extract(
     if root is None:
         return None
     layers, claim = _layers(root, url, sel)
-    if not layers[0][1] and pagekind.ruled_out(root, url, article_node=claim):
-        return None  # a listing, home or static page: no need to look for its text
+    judged = not layers[0][1]  # a site with selectors says what its articles are
+    if judged and pagekind.refused(root, url, article_node=claim):
+        return None  # a listing or home page: no need to look for its text
     og_type, _ = _pick(layers, "og_type")
-    outcome = _checked_body(root, layers, claim, og_type, partial(decode, html, encoding), url)
+    declared = bool(claim) or str(og_type).lower() == "article"
+    evidence = safety.gather(root, declared)  # one pass over the <p>s: cheap beside the walk
+    if judged and pagekind.ruled_out(root, url, article_node=claim, evidence=evidence):
+        return None  # a listing or static page without strong article evidence
+    outcome = _checked_body(root, layers, evidence, partial(decode, html, encoding), url)
     body, body_layer = outcome.body, outcome.layer
     prose = len(body or "")
-    if not layers[0][1] and not pagekind.is_article(
-        root, url, article_node=claim, og_type=og_type, prose=prose
+    if judged and not pagekind.is_article(
+        root, url, article_node=claim, og_type=og_type, prose=prose, evidence=evidence
     ):
         return None
     item = ArticleItem(url=url, body=body)

@@ -260,3 +260,14 @@ def is_junk_line(text: str) -> bool:
     if len(text) > 90:
         return False
     return bool(_SHORT_JUNK.match(text) or _BYLINE.match(text) or is_dateline(text))
+
+
+def is_story_list(element: HtmlElement) -> bool:
+    """An `<article>` without an `<h1>` holding two or more `<article>` children.
+
+    Related-post widgets nest whole posts, blurbs and all, in one wrapper.
+    """
+    if element.tag != "article":
+        return False
+    children = sum(1 for _ in element.iterchildren("article"))
+    return children >= 2 and next(element.iter("h1"), None) is None

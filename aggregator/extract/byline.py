@@ -41,9 +41,22 @@ _BY_NAME = re.compile(
 
 def _noisy(el: HtmlElement, tags: tuple[str, ...] = ("aside", "nav", "footer")) -> bool:
     for ancestor in el.iterancestors():
-        if ancestor.tag in tags or bp.words(ancestor) & _NOISE_WORDS:
+        if ancestor.tag in tags:
             return True
+        if ancestor.tag in ("body", "html"):
+            break  # "page-with-sidebar" on <body> says nothing about this link
+        if bp.words(ancestor) & _NOISE_WORDS and not _HEADLINE(ancestor):
+            return True  # a wrapper that holds the headline is the article, not a sidebar
     return False
+
+
+_HEADLINE = etree.XPath("boolean(.//h1)")
+# Author pages: /author/jane-doe, /autoren/jane-doe, /autor/, /authors/, /auteur/.
+_AUTHOR_HREF = etree.XPath(
+    "//body//a[contains(@href, '/author/') or contains(@href, '/autor/')"
+    " or contains(@href, '/autoren/') or contains(@href, '/authors/')"
+    " or contains(@href, '/auteur/')]"
+)
 
 
 _MAX_CLASSED = 5000
@@ -91,6 +104,11 @@ def byline_authors(
     names = [n for n in names if 0 < len(n) <= _MAX_NAME]
     if names:
         return names[:5]
+    # A link to an author page whose text is a name (two to five words, no "All articles").
+    named = [text_of(a) for a in _AUTHOR_HREF(root)[:20] if not _noisy(a)]
+    names = [n for n in named if 2 <= len(n.split()) <= 5 and len(n) <= _MAX_NAME]
+    if names:
+        return list(dict.fromkeys(names))[:5]
     for el in _byline_candidates(root):
         if el.tag in ("body", "article", "main", "html") or not bp.words(el) & _AUTHOR_WORDS:
             continue

@@ -1,4 +1,4 @@
-"""Choosing and tidying raw values: headline, people, language, dates, lists.
+"""Choosing and tidying raw values: people, language, dates, lists (headline: title.py).
 
 These functions turn the candidates the layers found into the values an
 ArticleItem holds. They never parse dates; they only prefer machine-readable
@@ -10,19 +10,35 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from datetime import date, datetime, timedelta
 
 from aggregator.extract.datefind import ISO_DATE, ISO_DATETIME
 from aggregator.extract.document import norm_space
 
-# Separators between headline and site name, dashes included (en and em dash).
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|·|»|•|/|:)\s+")
 _BY = re.compile(r"^\s*(by|von|por|par|di|door|de|text|texto|texte|autor|author)\s*:?\s+", re.I)
+# "Erstellt von Jane Doe", "Posted by Jane Doe": a verb, then the by-word.
+_VERB_BY = re.compile(
+    r"^(?:[\w-]+\s+){0,2}?(?:erstellt|geschrieben|verfasst|gespeichert|gepostet|written|posted"
+    r"|published|reported|escrito|publicado|redactado|écrit|rédigé|publié|scritto|pubblicato"
+    r"|alles|mehr|more|all|articles|artikel|beiträge|recipe|rezept|receta|recette|ricetta)"
+    r"\s+(?:von|by|por|par|da|di|from|of)\s+",
+    re.I,
+)
+# "Capital Von Jemima Kelly": a kicker word, then a capitalised by-word (case matters:
+# "Ursula von der Leyen" is a name).
+_KICKER_BY = re.compile(r"^[\w-]+\s+(?:Von|By|Por|Par)\s+")
+# "Posted on September 21, 2020 by Adi Tzlil": a dated credit line.
+_DATED_BY = re.compile(r"^.{0,60}?(?:19|20)\d{2},?\s+(?:by|von|por|par|di)\s+", re.I)
+# "lupa am 26/10/13": a date or time after the name.
+_TRAILING_DATE = re.compile(r"\s+(?:am|on|le|el|il|at|um)\s+\d.*$")
 _NOT_PEOPLE = re.compile(
-    r"^(admin|administrator|by|guest|anonymous|unknown|user|webmaster|null|none|n/a)$",
+    r"^(admin|administrator|by|guest|anonymous|unknown|user|webmaster|null|none|n/a|staff"
+    r"|follow|folgen|kontakt|contact|share|teilen)$",
     re.IGNORECASE,
 )
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|\by\b|\bet\b|&)\s*", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:,|;|\||\band\b|\bund\b|\by\b|\bet\b|\bog\b|&)\s*|\s+[-\u2013\u2014/]\s+", re.I
+)
 
 
 def text_key(text: str) -> str:
@@ -33,91 +49,29 @@ def text_key(text: str) -> str:
 _key = text_key
 
 
-def site_words(url: str, site_name: str | None) -> set[str]:
-    """Keys that identify the site in a title suffix: its name and its domain label."""
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    keys = {_key(host.split(".")[0]), _key(host)}
-    if site_name:
-        keys.add(_key(site_name))
-    return {k for k in keys if len(k) > 1}
+def _unbylined(text: str) -> str:
+    for pattern in (_DATED_BY, _VERB_BY, _KICKER_BY, _BY):
+        text = pattern.sub("", text, count=1)
+    return _TRAILING_DATE.sub("", text)
 
 
-def strip_site(title: str, url: str, site_name: str | None) -> str:
-    """Drop " | Site" or "Site - " parts that name the site, keeping the headline."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    keys = site_words(url, site_name)
-
-    def is_site(part: str) -> bool:
-        key = _key(part)
-        return bool(key) and any(k in key or key in k for k in keys)
-
-    kept = [p for p in parts if not is_site(p)]
-    if kept and len(kept) < len(parts):
-        # Rebuild from the original text so inner separators survive.
-        start = title.find(kept[0])
-        end = title.rfind(kept[-1]) + len(kept[-1])
-        return norm_space(title[start:end]) if start >= 0 and end > start else kept[0]
-    return title
+def _person(name: str) -> bool:
+    """Not a role word, not a number or time ("03:48 pm", "105092")."""
+    digits = sum(c.isdigit() for c in name)
+    letters = sum(c.isalpha() for c in name)
+    if "?" in name or "!" in name:
+        return False  # a link text such as "Who writes for us?"
+    return len(name) >= 2 and letters > digits and not _NOT_PEOPLE.match(name)
 
 
-def _untruncated(title: str, others: list[str]) -> str:
-    """A longer candidate when `title` is a cut-off copy of it ("Headline that…")."""
-    stem = title.rstrip(".… ")
-    if stem == title:
-        return title
-    return next((o for o in others if len(o) > len(stem) and o.startswith(stem)), title)
+def clean_authors(
+    names: Iterable[str], site_name: str | None = None, *, keep_site: bool = False
+) -> list[str]:
+    """People's names: no "By", no URLs, no "Admin", no dates, no duplicates, page order kept.
 
-
-def choose_title(
-    metadata: list[tuple[str, str]],
-    headings: list[str],
-    page_title: str | None,
-    url: str,
-    site: str | None,
-) -> tuple[str | None, str]:
-    """Headline and the layer it came from (`jsonld`, `meta`, `text` for h1, `title`).
-
-    JSON-LD's `headline` is the publisher's own statement of the headline; other
-    metadata titles are kept when a visible heading confirms them, since og:title
-    is often an SEO variant.
+    The site's own name is dropped unless `keep_site`: a blog or publisher that
+    signs as itself is the author when no person is named.
     """
-    cleaned = [
-        (strip_site(norm_space(html.unescape(t)), url, site), layer) for t, layer in metadata
-    ]
-    cleaned = [(t, layer) for t, layer in cleaned if t and text_key(t) not in site_words(url, site)]
-    others = [t for t, _ in cleaned] + headings
-    heading_keys = {text_key(h): h for h in headings if h}
-    # A visible headline that an OpenGraph/meta title repeats outranks a
-    # JSON-LD headline that neither shows.
-    ld_keys = {text_key(t): t for t, layer in cleaned if layer == "jsonld"}
-    for title, layer in cleaned:
-        key = text_key(title)
-        if layer != "jsonld" and key in heading_keys:
-            # Same words in JSON-LD: keep its plain string (no display quotes or markup).
-            return (ld_keys[key], "jsonld") if key in ld_keys else (heading_keys[key], layer)
-    for title, layer in cleaned:
-        if layer == "jsonld":
-            return _untruncated(title, others), layer
-    page = strip_site(norm_space(page_title), url, site) if page_title else ""
-    parts = {text_key(p) for p in [page, *_TITLE_SEPARATORS.split(norm_space(page_title))] if p}
-    for heading in headings:
-        if text_key(heading) in parts:
-            return heading, "text"
-    for heading in headings:
-        key = text_key(heading)
-        if key and any(key in text_key(c) for c in [*others, page] if c != heading):
-            return heading, "text"
-    if cleaned:
-        return _untruncated(cleaned[0][0], others), cleaned[0][1]
-    if headings:
-        return headings[0], "text"
-    return (page or None), "title"
-
-
-def clean_authors(names: Iterable[str], site_name: str | None = None) -> list[str]:
-    """People's names: no "By", no URLs, no "Admin", no duplicates, page order kept."""
     out: list[str] = []
     seen: set[str] = set()
     site_key = _key(site_name or "")
@@ -125,27 +79,76 @@ def clean_authors(names: Iterable[str], site_name: str | None = None) -> list[st
         text = norm_space(html.unescape(raw))
         if not text or len(text) > 120 or "://" in text or text.startswith(("@", "www.")):
             continue
-        text = _BY.sub("", text)
-        for name in _AUTHOR_SPLIT.split(text):
-            name = norm_space(_BY.sub("", name)).strip(" .,:|-")
+        for name in _AUTHOR_SPLIT.split(_unbylined(text)):
+            name = norm_space(_unbylined(name)).strip(" .,:|-()[]")
             key = _key(name)
-            if not key or key in seen or _NOT_PEOPLE.match(name) or len(name) < 2:
+            if not key or key in seen or not _person(name):
                 continue
-            if site_key and key == site_key:
+            if site_key and key == site_key and not keep_site:
                 continue
             seen.add(key)
             out.append(name)
-    return out
+    # "SHOW ALL ARTICLES OFJane Doe" beside "Jane Doe": a link text that holds a name.
+    keys = [_key(name) for name in out]
+    return [n for n, k in zip(out, keys, strict=True) if not any(o != k and o in k for o in keys)]
 
 
-def choose_date(candidates: list[tuple[str | None, str]]) -> int | None:
-    """Index of the first ISO datetime, else first ISO date, else first value, in layer order."""
+def choose_date(
+    candidates: list[tuple[str | None, str]], visible: tuple[int, date, bool] | None = None
+) -> int | None:
+    """Index of the value to keep: ISO datetime, visible stamp, ISO date, in layer order.
+
+    `visible` is (index, day, has a time) of a stamp printed in the page. A stamp
+    with a time beats an ISO day (metadata or URL) that agrees with it within a
+    day (zones shift the day); a day-only stamp comes after the ISO values.
+    """
     present = [(i, norm_space(v)) for i, (v, _) in enumerate(candidates) if v and norm_space(v)]
-    for pattern in (ISO_DATETIME, ISO_DATE):
-        for index, value in present:
-            if pattern.match(value):
-                return index
+    precise = [(i, v) for i, v in present if ISO_DATETIME.match(v)]
+    if precise:
+        return _local_form(precise)
+    day = next((v for _, v in present if ISO_DATE.match(v)), None)
+    agrees = visible is not None and (day is None or abs((_iso_day(day) - visible[1]).days) <= 1)
+    if visible is not None and visible[2] and agrees:
+        return visible[0]
+    for index, value in present:
+        if ISO_DATE.match(value):
+            return index
+    if visible is not None:
+        return visible[0]
     return present[0][0] if present else None
+
+
+def _local_form(precise: list[tuple[int, str]]) -> int:
+    """The first ISO datetime, or the same instant written with the site's own offset.
+
+    JSON-LD often gives UTC ("2023-11-09T02:11:03Z") where the page's `<time>` or
+    microdata says "2023-11-08T21:11:03-05:00": same instant, but only the latter
+    keeps the local wall time and day the site published on.
+    """
+    first_index, first = precise[0]
+    instant = _instant(first)
+    if instant is None or instant.utcoffset() != timedelta(0):
+        return first_index
+    for index, value in precise[1:]:
+        other = _instant(value)
+        if other is not None and other.utcoffset() and abs((other - instant).total_seconds()) <= 60:
+            return index
+    return first_index
+
+
+def _instant(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _iso_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return date.min
 
 
 def language_code(value: str | None) -> str | None:

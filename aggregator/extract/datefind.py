@@ -16,6 +16,11 @@ from lxml.html import HtmlElement
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import by_class_or_id, headlines, norm_space, text_of
 
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _URL_DATE = re.compile(
@@ -25,7 +30,19 @@ _URL_DATE = re.compile(
 _DATE_WORDS = ("date", "time", "publish", "posted", "dateline", "timestamp", "datum", "fecha")
 _META_WORDS = frozenset(("meta", "byline", "postmeta", "entry-meta", "dateline"))
 _UPDATE_WORDS = ("update", "modif", "aktualisiert", "actualiz", "atualiz", "edited", "mise")
-_TEXT_DATE = bp.TEXT_DATE
+# Day, month and year in the forms pages print, "2 de abril de 2020" included.
+DAY = re.compile(
+    r"\b(?:\d{1,2}[./]\s?\d{1,2}[./]\s?(?:19|20)\d{2}|(?:19|20)\d{2}[-/.]\s?\d{1,2}[-/.]\s?\d{1,2}"
+    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,10}\.?,?\s+(?:de\s+)?(?:19|20)\d{2}"
+    r"|[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}年\s?\d{1,2}月\s?\d{1,2}日)"
+)
+_TEXT_DATE = DAY
+_UPDATE_LABEL = re.compile(
+    r"\b(?:updated|modified|aktualisiert|ge(?:ä|ae)ndert|actualizad[oa]|atualizad[oa]"
+    r"|mis (?:à|a) jour|modifi(?:é|e)e?|aggiornat[oa]|bijgewerkt|last edited)\b",
+    re.I,
+)
 
 
 _TIME_AFTER = re.compile(
@@ -53,21 +70,21 @@ def _dated(root: HtmlElement) -> list[HtmlElement]:
     return (_DATED(root) if found is None else found)[:300]
 
 
-def _is_teaser(el: HtmlElement) -> bool:
+def is_teaser(el: HtmlElement) -> bool:
     """A list item or card that links to another page with a headline-sized text."""
     if el.xpath(".//h1") or len(text_of(el)) > 600:
         return False
     return any(len(text_of(a)) >= 25 for a in el.iter("a"))
 
 
-def _in_noise(el: HtmlElement) -> bool:
+def in_noise(el: HtmlElement) -> bool:
     """True for dates inside comments, sidebars and teaser lists, which date other pages."""
     for ancestor in el.iterancestors():
         if ancestor.tag in ("aside", "nav", "footer"):
             return True
         if bp.is_negative(ancestor) and not bp.words(ancestor) & _META_WORDS:
             return True
-        if ancestor.tag in ("li", "article") and _is_teaser(ancestor):
+        if ancestor.tag in ("li", "article") and is_teaser(ancestor):
             return True
     return False
 
@@ -77,7 +94,7 @@ def time_fields(root: HtmlElement) -> dict[str, str]:
     found: dict[str, str] = {}
     for el in root.iter("time"):
         value = norm_space(el.get("datetime")) or text_of(el)
-        if not value or _in_noise(el):
+        if not value or in_noise(el):
             continue
         label = " ".join(
             f"{e.get('class') or ''} {e.get('itemprop') or ''}" for e in (el, el.getparent())
@@ -116,6 +133,12 @@ def _date_span(text: str) -> str | None:
 def headline_anchor(root: HtmlElement, title: str | None) -> HtmlElement | None:
     """The element showing the headline: the first h1, else one whose text is the title."""
     shown = headlines(root)
+    if shown and title:
+        # The h1 that shows the chosen headline, not a logo or section heading before it.
+        key = _key(title)
+        for heading in shown[:8]:
+            if key and key in _key(text_of(heading)):
+                return heading
     if shown:
         return shown[0]
     if title and len(title) < 300:
@@ -125,12 +148,14 @@ def headline_anchor(root: HtmlElement, title: str | None) -> HtmlElement | None:
     return None
 
 
-def near_headline(root: HtmlElement, title: str | None) -> list[str]:
+def near_headline(
+    root: HtmlElement, title: str | None, anchor: HtmlElement | None = None
+) -> list[str]:
     """Text pieces around the headline, closest first, alternating after and before.
 
     A date or byline just above the headline beats one in a teaser list further down.
     """
-    anchor = headline_anchor(root, title)
+    anchor = headline_anchor(root, title) if anchor is None else anchor
     if anchor is None:
         return []
     after = _visible(texts_after(anchor), 40)
@@ -208,12 +233,23 @@ def _reversed_content(el: HtmlElement) -> Iterator[str | None]:
             stack.append((child, child.iterchildren(reversed=True)))
 
 
+def _after_update_label(piece: str, found: str) -> bool:
+    """True for "Updated 3:45 PM, July 5": that date is the modification (stamps.py has it)."""
+    label = _UPDATE_LABEL.search(piece)
+    return label is not None and label.start() < piece.find(found)
+
+
 def text_date(root: HtmlElement, title: str | None = None) -> str | None:
     """Date text near the headline, or from an element whose class says it holds a date."""
-    for piece in near_headline(root, title):
-        found = _date_span(piece)
-        if found:
-            return found
+    anchor = headline_anchor(root, title)
+    shown = headlines(root)
+    # Around the h1 showing the headline, then around the page's first h1 (a blog
+    # may print the post's date in a column that comes before the post's h1).
+    for around in dict.fromkeys(a for a in (anchor, *shown[:1]) if a is not None):
+        for piece in near_headline(root, title, around):
+            found = _date_span(piece)
+            if found and not _after_update_label(piece, found):
+                return found
     for el in _dated(root):
         words = " ".join(bp.words(el))
         if not any(w in words for w in _DATE_WORDS) or any(w in words for w in _UPDATE_WORDS):
@@ -221,6 +257,6 @@ def text_date(root: HtmlElement, title: str | None = None) -> str | None:
         for value in (el.get("title"), text_of(el)):
             if value and len(value) <= 120:
                 found = _date_span(value)
-                if found and not _in_noise(el):
+                if found and not in_noise(el):
                     return found
     return None

@@ -27,7 +27,7 @@ ARTICLE_TYPES = words_set(
     "article newsarticle blogposting reportagenewsarticle analysisnewsarticle "
     "opinionnewsarticle reviewnewsarticle backgroundnewsarticle askpublicnewsarticle "
     "satiricalarticle liveblogposting techarticle scholarlyarticle report "
-    "socialmediaposting discussionforumposting review creativework medicalwebpage"
+    "socialmediaposting discussionforumposting review creativework medicalwebpage recipe howto"
 )
 #: page types that may carry a date or headline when no article node exists.
 PAGE_TYPES = frozenset(("webpage", "itempage", "aboutpage", "searchresultspage"))

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
@@ -29,7 +28,7 @@ from aggregator.extract.pagination import next_page
 from aggregator.extract.selectors import select
 from aggregator.extract.teaser import article_url, card_entry, same_site
 from aggregator.items import ListingEntry
-from aggregator.urls import link_problem
+from aggregator.urls import absolute_url, link_problem
 
 #: How many levels above an anchor its teaser card may start.
 CARD_DEPTH = 6
@@ -69,10 +68,7 @@ def _link_target(href: str, base: str, page_url: str, invalid: dict[str, int]) -
     can never be requested: counted in `invalid` by reason)."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    try:
-        url = urljoin(base, href).split("#", 1)[0]
-    except ValueError:  # a broken IPv6 host: http://[::1/a/
-        url = href
+    url = (absolute_url(base, href) or href).split("#", 1)[0]
     problem = link_problem(url)
     if problem is not None:
         invalid[problem] = invalid.get(problem, 0) + 1
@@ -124,7 +120,7 @@ def _cards(candidates: list[tuple[str, HtmlElement]]) -> dict[str, HtmlElement]:
 
 def _extract(root: HtmlElement, url: str) -> ListingPage:
     bases = root.xpath("//base/@href")
-    base = urljoin(url, str(bases[0])) if bases else url
+    base = (absolute_url(url, str(bases[0])) if bases else None) or url
     invalid: dict[str, int] = {}
     candidates = _candidates(root, base, url, invalid)
     cards = _cards(candidates)
@@ -133,23 +129,11 @@ def _extract(root: HtmlElement, url: str) -> ListingPage:
         anchors.setdefault(link_url, []).append(anchor)
     entries: list[ListingEntry] = []
     for link_url, card in cards.items():
-        try:
-            entry = card_entry(link_url, card, anchors[link_url], base)
-        except ValueError:  # a teaser image URL that does not parse: keep the link alone
-            invalid["unparsable"] = invalid.get("unparsable", 0) + 1
-            entry = ListingEntry(link_url)
+        entry = card_entry(link_url, card, anchors[link_url], base)
         if entry is not None:
             entries.append(entry)
-    try:
-        feeds = list(dict.fromkeys(link_fields(root, base)["feeds"]))
-    except ValueError:  # a feed link that does not parse: no feed from this page
-        invalid["unparsable"] = invalid.get("unparsable", 0) + 1
-        feeds = []
-    try:
-        following = next_page(root, base, url)
-    except ValueError:  # an unparsable next link: the spider cannot follow it anyway
-        following = None
-    return ListingPage(entries, following, feeds, invalid)
+    feeds = list(dict.fromkeys(link_fields(root, base, invalid)["feeds"]))
+    return ListingPage(entries, next_page(root, base, url), feeds, invalid)
 
 
 def extract_listing_html(
@@ -171,10 +155,10 @@ def extract_listing_html(
 
 def _selected_target(url: str, href: str) -> tuple[str, str | None]:
     """The URL a selected link leads to, and why it can never be requested (or None)."""
-    try:
-        target = urljoin(url, href).split("#", 1)[0]
-    except ValueError:
+    target = absolute_url(url, href)
+    if target is None:
         return href, "unparsable"
+    target = target.split("#", 1)[0]
     return target, link_problem(target) if href else None
 
 
@@ -200,7 +184,8 @@ def _apply_selectors(
         hrefs = [
             v.get("href") if isinstance(v, HtmlElement) else v for v in select(root, following)
         ]
-        page.next_page = next((urljoin(url, str(h)) for h in hrefs if h), page.next_page)
+        joined = (absolute_url(url, str(h)) for h in hrefs if h)
+        page.next_page = next((h for h in joined if h), page.next_page)
 
 
 def extract_listing(response: Any, selectors: Mapping[str, str] | None = None) -> ListingPage:

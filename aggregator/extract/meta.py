@@ -7,12 +7,12 @@ field names; the article module decides which layer wins for each field.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.extract.document import norm_space, text_of
+from aggregator.urls import absolute_url
 
 Fields = dict[str, Any]
 
@@ -76,12 +76,15 @@ def meta_fields(meta: dict[str, list[str]]) -> Fields:
             tags.extend(t.strip() for t in value.split(",") if t.strip())
         if tags:
             break
-    authors = [a for key in AUTHOR_KEYS for a in meta.get(key, [])[:5]]
+    # Every value of the first key that names people: several `<meta name=author>` are
+    # co-authors; `article:author` is often a profile URL, then the next key is asked.
+    named = (meta.get(key, []) for key in AUTHOR_KEYS)
+    authors = next((v[:5] for v in named if any("://" not in a for a in v)), [])
     fields: Fields = {
         "title": _first(meta, TITLE_KEYS),
         "published": _first(meta, PUBLISHED_KEYS),
         "modified": _first(meta, MODIFIED_KEYS),
-        "authors": authors[:1] if authors else [],
+        "authors": authors,
         "summary": _first(meta, SUMMARY_KEYS),
         "image": _first(meta, IMAGE_KEYS),
         "category": _first(meta, SECTION_KEYS),
@@ -94,21 +97,29 @@ def meta_fields(meta: dict[str, list[str]]) -> Fields:
     return {k: v for k, v in fields.items() if v}
 
 
-def link_fields(root: HtmlElement, base: str) -> Fields:
-    """rel=canonical, rel=author names, and the feeds a page announces."""
+def link_fields(root: HtmlElement, base: str, invalid: dict[str, int] | None = None) -> Fields:
+    """rel=canonical, rel=author names, and the feeds a page announces.
+
+    An href that does not parse is skipped, and counted in `invalid` when given.
+    """
     fields: Fields = {"feeds": []}
     for el in root.iter("link"):
         rel = (el.get("rel") or "").lower().split()
         href = (el.get("href") or "").strip()
         if not href:
             continue
+        target = absolute_url(base, href)
+        if target is None:
+            if invalid is not None:
+                invalid["unparsable"] = invalid.get("unparsable", 0) + 1
+            continue
         if "canonical" in rel and "canonical" not in fields:
-            fields["canonical"] = urljoin(base, href)
+            fields["canonical"] = target
         elif "alternate" in rel and (el.get("type") or "").lower() in (
             "application/rss+xml",
             "application/atom+xml",
         ):
-            fields["feeds"].append(urljoin(base, href))
+            fields["feeds"].append(target)
     return fields
 
 

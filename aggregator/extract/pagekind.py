@@ -4,6 +4,14 @@ Signals are weighed in order of trust: what the page says about itself in
 structured data (an article node, og:type, WordPress body classes), then what
 its URL says, then what its text looks like (a single long run of prose versus
 a grid of teasers).
+
+A "not an article" verdict from the URL (a `/themen/` or `/about-us/` path) or
+from the text (many headline links, little prose) is only final when the page
+has no strong article evidence (`strong_evidence`): a long run of paragraphs in
+one container, or article metadata together with a shorter run. A page that
+says it is a listing (WordPress body classes) or a home page whose article node
+does not name it stays refused whatever its text: a home page's lead story is
+another page's article. No settings, no stats.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.extract.document import body_of
+from aggregator.extract.safety import Evidence
 
 _LISTING_PATH = re.compile(
     r"/(category|categories|tag|tags|topic|topics|author|authors|autor|autoren|search|suche"
@@ -37,6 +46,10 @@ _NOT_ARTICLE_TYPES = frozenset(("website", "profile", "blog", "object"))
 
 #: Less prose than this (characters) is not an article, whatever the markup says.
 MIN_ARTICLE_CHARS = 200
+#: A run of prose paragraphs in one container this long (characters) is an article's text ...
+LONG_RUN = 1200
+#: ... and a run this long is, on a page whose metadata declares an article.
+DECLARED_RUN = 500
 
 
 def url_kind(url: str) -> str | None:
@@ -69,30 +82,72 @@ def teaser_count(root: HtmlElement) -> int:
     return int(_TEASERS(root))
 
 
-def ruled_out(root: HtmlElement, url: str, *, article_node: str) -> bool:
-    """True when `is_article` says no whatever the page's prose: skip extracting it.
+def strong_evidence(evidence: Evidence, kind: str | None) -> bool:
+    """True when the page's own text (and metadata) show an article, whatever its URL says.
 
-    Listing body classes; an undeclared page at a listing, static or home URL; a
-    home page whose article node does not name it.
+    A long run of prose paragraphs in one container; or declared article
+    metadata with a shorter run. A static URL ("about us") needs the metadata:
+    such pages often hold a long run of prose that is no news.
     """
+    declared = evidence.declared and evidence.run_chars >= DECLARED_RUN
+    if kind == "static":
+        return declared
+    return declared or evidence.run_chars >= LONG_RUN
+
+
+def refused(root: HtmlElement, url: str, *, article_node: str) -> bool:
+    """True when the page says it is no article, or is a home page: final, whatever its text."""
     classes = body_classes(root)
     if classes & _WP_LISTING and not classes & _WP_ARTICLE:
+        return True
+    return url_kind(url) == "home" and article_node != "names_page"
+
+
+def ruled_out(
+    root: HtmlElement, url: str, *, article_node: str, evidence: Evidence | None = None
+) -> bool:
+    """True when `is_article` says no whatever the page's prose: skip extracting it.
+
+    Listing body classes; a home page whose article node does not name it; an
+    undeclared page at a listing or static URL, unless `evidence` is strong.
+    """
+    if refused(root, url, article_node=article_node):
         return True
     kind = url_kind(url)
     if kind is None:
         return False
-    declared = bool(article_node) or bool(classes & _WP_ARTICLE)
-    return not declared or (kind == "home" and article_node != "names_page")
+    classes = body_classes(root)
+    if bool(article_node) or bool(classes & _WP_ARTICLE):
+        return False
+    return evidence is None or not strong_evidence(evidence, kind)
 
 
 def is_article(
-    root: HtmlElement, url: str, *, article_node: str, og_type: str | None, prose: int
+    root: HtmlElement,
+    url: str,
+    *,
+    article_node: str,
+    og_type: str | None,
+    prose: int,
+    evidence: Evidence | None = None,
 ) -> bool:
     """Decide from structured data, URL, body classes and the amount of prose.
 
     `article_node` is "names_page" when a JSON-LD article node gives this page's
     URL, "describes" when one is the page's only article node, else "".
+    A "no" from the URL or the text gives way to strong `evidence`.
     """
+    if _is_article(root, url, article_node=article_node, og_type=og_type, prose=prose):
+        return True
+    if evidence is None or refused(root, url, article_node=article_node):
+        return False
+    return strong_evidence(evidence, url_kind(url))
+
+
+def _is_article(
+    root: HtmlElement, url: str, *, article_node: str, og_type: str | None, prose: int
+) -> bool:
+    """The verdict of metadata, URL, body classes and the amount of prose alone."""
     has_article_node = bool(article_node)
     classes = body_classes(root)
     kind = url_kind(url)
@@ -100,8 +155,10 @@ def is_article(
         return False
     declared = has_article_node or bool(classes & _WP_ARTICLE)
     if prose < MIN_ARTICLE_CHARS:
-        # A declared article whose text a script fills in still has a headline and a date.
-        return declared and kind is None
+        # A declared article whose text a script fills in still has a headline and a
+        # date: an item, which validation drops as NoBody (counted), not a silent None.
+        og_article = bool(og_type) and str(og_type).lower() == "article"
+        return (declared or og_article) and kind is None
     if declared:
         # A home page may carry its lead story's node; only one naming this URL counts.
         return kind != "home" or article_node == "names_page"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import text_of
+from aggregator.urls import absolute_url
 
 _NEXT_TEXT = re.compile(
     r"^(next|next page|next posts|older|older posts|older entries|older articles|more posts|"
@@ -61,19 +62,19 @@ def next_page(root: HtmlElement, base: str, page_url: str) -> str | None:
     for el in _WITH_REL(root):
         rel = (el.get("rel") or "").lower().split()
         if el.tag in ("link", "a") and el.get("href") is not None and "next" in rel:
-            return urljoin(base, str(el.get("href")).strip())
+            return absolute_url(base, str(el.get("href")))
     anchors = [a for a in root.iter("a") if (a.get("href") or "").strip("#/ ")]
     for a in anchors:
         if _labelled_next(a):
-            return urljoin(base, str(a.get("href")).strip())
+            return absolute_url(base, str(a.get("href")))
     for a in anchors:
         if "prev" in (a.get("rel") or "").lower():
             continue  # a single post's link to the previous post, not a listing page
         if _classed_next(a):
-            return urljoin(base, str(a.get("href")).strip())
+            return absolute_url(base, str(a.get("href")))
     current = _page_number(page_url) or 1
     for href in dict.fromkeys(str(a.get("href")).strip() for a in anchors):
-        url = urljoin(base, href)
-        if _page_number(url) == current + 1:
+        url = absolute_url(base, href)
+        if url is not None and _page_number(url) == current + 1:
             return url
     return None

@@ -5,7 +5,10 @@ score. On a layout it was never tuned for it can pick the wrong one: nothing
 (the article sits in an element named like a sidebar, inside a `<form>`), a
 standfirst, or a block full of menus and notices. Those failures are cheap to
 see against an independent estimate of the article's size: the characters of
-text in the page's `<p>` elements, wherever they are.
+text in the page's `<p>` elements, wherever they are (but not in a story list,
+`boilerplate.is_story_list`: whole related posts say nothing of this article's
+size). The same pass measures the page's longest *run* of prose paragraphs in
+one container, which `pagekind.strong_evidence` reads.
 
 `weakness` judges the body of a page that looks like an article (article
 metadata, or one paragraph of at least `LONG_PARAGRAPH` characters) and names
@@ -38,6 +41,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from aggregator.extract.boilerplate import is_story_list
 from aggregator.extract.document import norm_space
 
 logger = logging.getLogger(__name__)
@@ -69,6 +73,8 @@ class Evidence:
     """Characters of the longest of them."""
     declared: bool
     """The page declares an article (a JSON-LD article node, og:type article)."""
+    run_chars: int = 0
+    """Characters of prose paragraphs under the one element holding most of them."""
 
     @property
     def looks_like_article(self) -> bool:
@@ -76,14 +82,48 @@ class Evidence:
         return self.declared or self.longest_paragraph >= LONG_PARAGRAPH
 
 
+#: A paragraph counts toward a run when at least this many characters and ...
+RUN_PARAGRAPH = 40
+#: ... at most this share of them is link text (a linked teaser blurb is not prose).
+RUN_LINK_SHARE = 0.5
+
+
 def gather(root: HtmlElement, declared: bool) -> Evidence:
-    """Measure the page's `<p>` text (one pass over the paragraphs, not the whole tree)."""
+    """Measure the page's `<p>` text (one pass over the paragraphs, not the whole tree).
+
+    Also the *run*: the prose paragraphs that share one parent element, for the
+    parent holding most. An article's paragraphs are siblings in one container;
+    a listing's blurbs sit one per teaser card, so their runs stay short.
+    """
     total = longest = 0
-    for paragraph in root.iter("p"):
+    runs: dict[HtmlElement, int] = {}
+    lists: list[HtmlElement] = []  # other posts' paragraphs say nothing of this article's size
+    for paragraph in root.iter("p", "article"):  # one walk, in document order
+        if paragraph.tag == "article":
+            if is_story_list(paragraph):
+                lists.append(paragraph)
+            continue
+        if lists and any(a in lists for a in paragraph.iterancestors("article")):
+            continue
         size = len(norm_space(paragraph.text_content()))
         total += size
         longest = max(longest, size)
-    return Evidence(total, longest, declared)
+        parent = paragraph.getparent()
+        if size >= RUN_PARAGRAPH and parent is not None and not _teaser(paragraph, size):
+            runs[parent] = runs.get(parent, 0) + size
+    return Evidence(total, longest, declared, max(runs.values(), default=0))
+
+
+_HEADINGS = frozenset(("h2", "h3", "h4", "h5"))
+
+
+def _teaser(paragraph: HtmlElement, size: int) -> bool:
+    """A blurb: mostly link text, or right after a linked headline (a flat teaser list)."""
+    before = paragraph.getprevious()
+    if before is not None and before.tag in _HEADINGS and before.find(".//a") is not None:
+        return True
+    links = sum(len(norm_space(a.text_content())) for a in paragraph.iter("a"))
+    return links > RUN_LINK_SHARE * size
 
 
 def weakness(body: str | None, evidence: Evidence) -> str | None:

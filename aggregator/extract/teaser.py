@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -11,6 +11,7 @@ from aggregator.extract import boilerplate as bp
 from aggregator.extract.document import norm_space, text_of
 from aggregator.extract.pagekind import url_kind
 from aggregator.items import ListingEntry
+from aggregator.urls import absolute_url
 
 _SLUG = re.compile(r"[\w%]+(?:[-_][\w%]+){2,}")
 _ID = re.compile(r"\d{4,}")
@@ -107,10 +108,10 @@ def _image(card: HtmlElement, base: str) -> str | None:
         for attr in ("data-src", "data-lazy-src", "data-original", "src"):
             src = str(img.get(attr) or "").strip()
             if src and not src.startswith("data:"):
-                return urljoin(base, src)
+                return absolute_url(base, src)
         srcset = str(img.get("srcset") or img.get("data-srcset") or "").strip()
         if srcset:
-            return urljoin(base, srcset.split(",")[0].split()[0])
+            return absolute_url(base, srcset.split(",")[0].split()[0])
     return None
 
 

@@ -74,6 +74,21 @@ def _mark_teasers(state: Blocks) -> None:
             block.negative = card
 
 
+def _mark_story_lists(state: Blocks) -> None:
+    """Treat a story list (an `<article>` of `<article>`s, no headline) as noise.
+
+    Related-post widgets nest whole posts, blurbs and all, in one wrapper; their
+    prose would otherwise draw the container up to a parent of both.
+    """
+    # The walked elements, not a new walk of the page: a skipped widget needs no check.
+    for index, element in enumerate(state.elements):
+        if element.tag != "article" or not bp.is_story_list(element):
+            continue
+        for block in state.blocks:
+            if index <= block.owner <= state.ends[index] and block.negative < index:
+                block.negative = index
+
+
 def _choose(state: Blocks) -> int:
     """Index of the element where prose minus weighted noise is largest."""
     count = len(state.elements)
@@ -123,6 +138,7 @@ def main_text(root: HtmlElement) -> list[str]:
     if not state.blocks:
         return []
     _mark_teasers(state)
+    _mark_story_lists(state)
     container = _choose(state)
     last = state.ends[container]
     kept: list[Block] = []

@@ -127,6 +127,9 @@ class RunFigures:
     """Pages extraction took for articles (`aggregator/spider/articles`)."""
     body_fallbacks: int = 0
     """Of those, pages whose body the safety net judged weak (`aggregator/extract/fallback/*`)."""
+    backlog_unwalked: int = 0
+    """Listing chains whose archive no crawl has walked to its end or to `max_pages` yet
+    (`aggregator/pagination/backlog_unwalked`): the next crawl reads on into them."""
 
     @property
     def articles_seen(self) -> int:
@@ -213,6 +216,7 @@ def figures_from_stats(stats: Mapping[str, Any], reason: str | None = None) -> R
         finish_reason=str(finish) if finish is not None else None,
         article_pages=_int(stats, "aggregator/spider/articles"),
         body_fallbacks=sum(_by_suffix(stats, FALLBACK_PREFIX).values()),
+        backlog_unwalked=_int(stats, "aggregator/pagination/backlog_unwalked"),
     )
 
 

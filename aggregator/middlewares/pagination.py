@@ -53,6 +53,7 @@ from aggregator.clock import get_clock
 from aggregator.middlewares.stored import StoredUrls
 from aggregator.middlewares.walks import ChainWalks
 from aggregator.spiders.requests import ARTICLE, CHAIN, DEPTH, KIND, LISTING, NEXT_PAGE
+from aggregator.store.bounds import database_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,9 @@ class StopKnownPaginationMiddleware:
         walks = max_pages = None
         if site is not None:  # a NewsSpider: its chains are recorded per site
             database_url = settings.get("AGGREGATOR_DATABASE_URL")
-            walks = ChainWalks(database_url, site.name, get_clock(settings))
+            walks = ChainWalks(
+                database_url, site.name, get_clock(settings), database_timeout(settings)
+            )
             max_pages = site.max_pages
         middleware = cls(crawler.stats, StoredUrls.shared(crawler), walks, max_pages)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)

@@ -13,7 +13,7 @@ once for all the links of a listing page, and the incremental middleware then
 answers each article request from memory instead of a query per request
 (1.5 ms of the reactor thread per article, measured).
 
-Settings: `AGGREGATOR_DATABASE_URL` (read by the middlewares).
+Settings: `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_DATABASE_TIMEOUT` (read by the middlewares).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from aggregator.store.bounds import DEFAULT_TIMEOUT, database_timeout
 from aggregator.store.repository import ArticleRepository, KnownUrl
 from aggregator.store.schema import open_engine
 from aggregator.urls import canonical_url
@@ -42,8 +43,9 @@ _SHARED: WeakKeyDictionary[Any, StoredUrls] = WeakKeyDictionary()
 class StoredUrls:
     """Read-only, lazily connected, remembering view of the stored URLs."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         self.database_url = database_url
+        self.timeout = timeout
         self.engine: Engine | None = None
         self.repository: ArticleRepository | None = None
         self.available = True
@@ -53,7 +55,10 @@ class StoredUrls:
     def shared(cls, crawler: Any) -> StoredUrls:
         """The one view of `crawler`'s database that all its middlewares use."""
         if crawler not in _SHARED:
-            _SHARED[crawler] = cls(crawler.settings.get("AGGREGATOR_DATABASE_URL"))
+            settings = crawler.settings
+            _SHARED[crawler] = cls(
+                settings.get("AGGREGATOR_DATABASE_URL"), database_timeout(settings)
+            )
         return _SHARED[crawler]
 
     def find(self, urls: Sequence[str]) -> dict[str, KnownUrl] | None:
@@ -69,7 +74,7 @@ class StoredUrls:
         forms = {url: list(dict.fromkeys([url, canonical_url(url)])) for url in urls}
         try:
             if self.repository is None:
-                self.engine = open_engine(self.database_url)
+                self.engine = open_engine(self.database_url, timeout=self.timeout)
                 self.repository = ArticleRepository(self.engine)
             found = self.repository.known([f for group in forms.values() for f in group])
         except SQLAlchemyError as exc:

@@ -14,7 +14,8 @@ The store is optional and fails open: when the database cannot answer, every
 chain counts as never walked (pagination goes on; nothing is lost, only
 listing pages are read again), and nothing more is written this crawl.
 
-Settings: `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_CLOCK` (read by the middleware).
+Settings: `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_DATABASE_TIMEOUT`, `AGGREGATOR_CLOCK` (read
+by the middleware).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.clock import Clock
+from aggregator.store.bounds import DEFAULT_TIMEOUT
 from aggregator.store.chains import ChainRepository, ChainState
 from aggregator.store.schema import open_engine
 
@@ -55,8 +57,15 @@ def _unwalked(walk: Walk) -> bool:
 class ChainWalks:
     """Per-chain walks of one crawl, backed by the `listing_chains` table."""
 
-    def __init__(self, database_url: str | None, site: str, clock: Clock) -> None:
+    def __init__(
+        self,
+        database_url: str | None,
+        site: str,
+        clock: Clock,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
         self.database_url = database_url
+        self.timeout = timeout
         self.site = site
         self.clock = clock
         self.engine: Engine | None = None
@@ -68,7 +77,7 @@ class ChainWalks:
         if not self.available or self.database_url is None:
             return None
         if self.repository is None:
-            self.engine = open_engine(self.database_url)
+            self.engine = open_engine(self.database_url, timeout=self.timeout)
             self.repository = ChainRepository(self.engine)
         return self.repository
 

@@ -1,5 +1,8 @@
 """Second pipeline: normalise text, pick the canonical URL, hash the body.
 
+Every text field is first made valid Unicode: a lone surrogate (which a
+page's JSON can spell, and which neither the spool nor a database can store)
+becomes U+FFFD, counted and logged, and the article goes on.
 Text is NFC-normalised with collapsed whitespace; the body keeps one blank
 line between paragraphs. A page's declared canonical URL is trusted only when
 it points to the same site (desktop, mobile and AMP hosts count as one) and
@@ -10,12 +13,15 @@ The content hash is over the case-folded words of the body, so re-wrapped or
 re-spaced copies hash alike.
 
 Settings: `AGGREGATOR_MAX_TITLE_LENGTH`.
-Stats: `aggregator/clean/canonical_rejected`, `aggregator/clean/title_truncated`.
+Stats: `aggregator/clean/canonical_rejected`, `aggregator/clean/title_truncated`,
+`aggregator/clean/invalid_unicode` (articles with text repaired to valid Unicode).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 import re
 import unicodedata
 from typing import Self
@@ -24,6 +30,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from aggregator.items import ArticleItem
+from aggregator.store.records import has_surrogates, valid_unicode
 from aggregator.urls import (
     MAX_URL_LENGTH,
     canonical_url,
@@ -38,6 +45,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 # are spaces to normalise, not controls to drop.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORDS = re.compile(r"\w+")
+logger = logging.getLogger(__name__)
 
 
 def normalise_line(text: str) -> str:
@@ -72,6 +80,30 @@ def choose_canonical(response_url: str, declared: str | None) -> tuple[str, bool
     return canonical_url(response_url), bool(declared)
 
 
+def _repaired(value: object) -> object | None:
+    """`value` (text, or a list or dict of text) made valid Unicode, or None when it was already."""
+    if isinstance(value, str):
+        return valid_unicode(value) if has_surrogates(value) else None
+    if isinstance(value, list) and any(isinstance(v, str) and has_surrogates(v) for v in value):
+        return [valid_unicode(v) if isinstance(v, str) else v for v in value]
+    if isinstance(value, dict) and any(
+        has_surrogates(f"{k}{v}") for k, v in value.items() if isinstance(v, str)
+    ):
+        return {valid_unicode(k): valid_unicode(v) for k, v in value.items()}
+    return None
+
+
+def repair_unicode(item: ArticleItem) -> list[str]:
+    """Replace lone surrogates in every text field of `item` by U+FFFD; names the fields fixed."""
+    fixed = []
+    for f in dataclasses.fields(item):
+        repaired = _repaired(getattr(item, f.name))
+        if repaired is not None:
+            setattr(item, f.name, repaired)
+            fixed.append(f.name)
+    return fixed
+
+
 def _unique(values: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     for value in values:
@@ -94,6 +126,14 @@ class CleanArticlePipeline:
         return cls(crawler.stats, crawler.settings.getint("AGGREGATOR_MAX_TITLE_LENGTH", 1000))
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
+        fixed = repair_unicode(item)
+        if fixed:
+            self.stats.inc_value("aggregator/clean/invalid_unicode")
+            logger.warning(
+                "Invalid Unicode (lone surrogates) replaced by U+FFFD in %s of %s",
+                ", ".join(fixed),
+                item.url,
+            )
         title = normalise_line(item.title or "")
         if len(title) > self.max_title_length:
             cut = title[: self.max_title_length + 1]

@@ -72,6 +72,7 @@ from aggregator.run.lock import CrawlLock, LockHeld, build_lock
 from aggregator.run.outcome import NOT_STARTED_OUTCOME, Outcome, decide
 from aggregator.run.record import RunLedger, retry_delays
 from aggregator.run.summary import summary_line
+from aggregator.store.bounds import database_timeout
 from aggregator.store.runs import FAILED, OK, SKIPPED, RunRecord
 
 logger = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ class CrawlRun:
                 settings.get("AGGREGATOR_DATABASE_URL"),
                 Path(settings.get("AGGREGATOR_SPOOL_DIR") or "spool"),
                 retry_delays(settings),
+                database_timeout(settings),
             )
             if settings.getbool("AGGREGATOR_RECORD_RUNS", True)
             else None,

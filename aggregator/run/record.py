@@ -32,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.health.figures import RunFigures, figures_from_stats
 from aggregator.run.files import write_atomically
+from aggregator.store.bounds import DEFAULT_TIMEOUT
 from aggregator.store.runs import CrawlRunRepository, RunRecord
 from aggregator.store.schema import SchemaError, open_engine, prepare_schema
 
@@ -70,14 +71,21 @@ def first_line(exc: BaseException) -> str:
 class RunLedger:
     """The `crawl_runs` row of one crawl."""
 
-    def __init__(self, database_url: str, spool_dir: Path, retry_delays: Sequence[float]) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        spool_dir: Path,
+        retry_delays: Sequence[float],
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
         self.database_url = database_url
+        self.timeout = timeout
         self.spool_dir = spool_dir
         self.retry_delays = tuple(retry_delays)
         self.run_id: int | None = None
 
     def _engine(self) -> Engine:
-        engine = open_engine(self.database_url)
+        engine = open_engine(self.database_url, timeout=self.timeout)
         try:
             prepare_schema(engine)
         except BaseException:
@@ -113,7 +121,7 @@ class RunLedger:
         """Figures of the latest completed runs, newest first; None when unreadable."""
         engine = None
         try:
-            engine = open_engine(self.database_url)
+            engine = open_engine(self.database_url, timeout=self.timeout)
             repository = CrawlRunRepository(engine)
             if not repository.has_table():
                 return []

@@ -24,7 +24,7 @@ indexed lookup per band, whatever the size of the table.
   signature (all 48 values) and the threshold setting. Ten bands, not
   sixteen: each band is one indexed row per article, the costliest write of
   a new article, and a copy with a dateline, a credit line and a changed
-  word (`aggregator.demo.syndication`) scores 0.87 to 0.94, where ten bands
+  word (`tests.fixtures.syndication`) scores 0.87 to 0.94, where ten bands
   miss at most 2 in 10,000.
 
 Changing any constant here changes every stored signature: it needs a

@@ -43,6 +43,24 @@ _DATETIME_FIELDS = frozenset(
 )
 
 
+def valid_unicode(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD (pairs are joined into one character).
+
+    JSON may spell a lone surrogate (`"\\ud800"`), and Python keeps it in a str
+    that no UTF-8 encoder, spool file or database accepts.
+    """
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether `text` holds a surrogate code point, which is not valid Unicode text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _no_nul(value: Any) -> Any:
     """`value` without NUL characters: PostgreSQL text cannot hold one, and pages contain some."""
     if isinstance(value, str):

@@ -7,7 +7,8 @@ body or modified date changed, the previous version kept in
 `article_revisions`); unchanged (only `last_seen_at` moves); or a duplicate,
 exact (same content hash) or near (a syndicated copy on another site),
 recorded in `article_duplicates` against the stored article. The decisions are
-`plans`, the statements `writes`, the lookups `lookups`.
+`plans` (values, final once made), the statements `writes` (which answer
+with values too: ids and outcomes after races), the lookups `lookups`.
 """
 
 from __future__ import annotations
@@ -41,16 +42,14 @@ class ArticleRepository:
         """Save every item in one transaction; one outcome per item, in order."""
         if not items:
             return []
+        outcomes: list[Outcome | None] = [None] * len(items)
         with writer(self.engine).begin() as conn:
             lock_writers(conn)
-            plans = []
             for batch_round in rounds(items):
-                resolve(conn, batch_round, self.near_threshold)
-                write_round(conn, batch_round)
-                plans.extend(batch_round)
-        order = {id(item): index for index, item in enumerate(items)}
-        plans.sort(key=lambda plan: order[id(plan.item)])
-        return [plan.outcome for plan in plans]
+                decisions = resolve(conn, batch_round, self.near_threshold)
+                for plan, written in zip(batch_round, write_round(conn, decisions), strict=True):
+                    outcomes[plan.position] = written.outcome
+        return [outcome for outcome in outcomes if outcome is not None]
 
     def known(self, urls: Sequence[str]) -> dict[str, KnownUrl]:
         """Which of `urls` are stored (as an article's URL form or as a copy's URL)."""

@@ -3,8 +3,9 @@
 `open_engine` applies the per-backend connection settings (SQLite: WAL,
 foreign keys, a busy timeout so two processes can share one file, and
 transactions begun by SQLAlchemy so that `writer(engine)` can take the write
-lock at BEGIN; PostgreSQL: a connect timeout, so an unreachable server fails
-fast instead of stalling the crawl). `prepare_schema` upgrades an empty
+lock at BEGIN; PostgreSQL: every wait bounded by `timeout` seconds, see
+`aggregator.store.bounds`, so a silent server fails the call instead of
+stalling the crawl; migrations alone run unbounded). `prepare_schema` upgrades an empty
 database by itself (contract 3, docs/architecture.md), one process at a time, and refuses a
 database whose schema is behind or ahead of the code, naming the command that
 fixes it. `drift` compares the models with the live schema.
@@ -12,6 +13,8 @@ fixes it. `drift` compares the models with the live schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +26,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
+from aggregator.store import bounds
+from aggregator.store.fulltext import is_schema_object
 from aggregator.store.models import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# Seconds to wait for a PostgreSQL connection before spooling instead.
-CONNECT_TIMEOUT = 10
+# Seconds any wait on PostgreSQL may last (AGGREGATOR_DATABASE_TIMEOUT's default).
+DEFAULT_TIMEOUT = bounds.DEFAULT_TIMEOUT
 # pg_advisory_lock keys (any constant 64-bit numbers, unique to this project).
 SCHEMA_LOCK = 0x61676772_00000001
 WRITE_LOCK = 0x61676772_00000002
@@ -57,8 +62,13 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def open_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL, with this project's connection settings."""
+def open_engine(url: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Engine:
+    """An engine for any SQLAlchemy URL, with this project's connection settings.
+
+    On PostgreSQL no connection attempt, statement or pre-ping waits longer
+    than `timeout` seconds (None: unbounded); SQLite waits at most its busy
+    timeout for another writer.
+    """
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite"):
         engine = create_engine(parsed)
@@ -67,10 +77,19 @@ def open_engine(url: str) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    connect_args = (
-        {"connect_timeout": CONNECT_TIMEOUT} if parsed.drivername.startswith("postgresql") else {}
-    )
-    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    if not parsed.drivername.startswith("postgresql"):
+        return create_engine(parsed, pool_pre_ping=True)
+    options = parsed.query.get("options")
+    args = bounds.connect_args(timeout, options if isinstance(options, str) else None)
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args=args)
+    if parsed.drivername == "postgresql+psycopg":
+        key = parsed.render_as_string(hide_password=True)
+
+        def connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+            return bounds.connect(key, timeout, *cargs, **cparams)
+
+        event.listen(engine, "do_connect", connect)
+    return engine
 
 
 def writer(engine: Engine) -> Engine:
@@ -126,7 +145,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         if sqlite:
             _sqlite_foreign_keys(conn, on=False)
         try:
-            with conn.begin():
+            with conn.begin(), _unbounded(conn):
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
                 if sqlite:
@@ -134,6 +153,27 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         finally:
             if sqlite:
                 _sqlite_foreign_keys(conn, on=True)
+
+
+@contextmanager
+def _unbounded(conn: Connection) -> Iterator[None]:
+    """Lift the PostgreSQL timeouts for this transaction: a migration may rewrite a big table."""
+    raw = conn.connection.driver_connection
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+    # A `pgwait.BoundedConnection` (not imported here: psycopg loads only for PostgreSQL).
+    saved = getattr(raw, "stall_timeout", None)
+    if raw is None or saved is None:
+        yield
+        return
+    raw.stall_timeout = None
+    try:
+        yield
+    finally:
+        raw.stall_timeout = saved
 
 
 def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> None:
@@ -193,5 +233,7 @@ def _prepare_schema(engine: Engine) -> str:
 def drift(engine: Engine) -> list[Any]:
     """Differences between the models and the live schema (empty when in step)."""
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The full-text objects (migration 0005) have no model; everything else is compared.
+        opts = {"compare_type": True, "include_object": is_schema_object}
+        context = MigrationContext.configure(conn, opts=opts)
         return list(compare_metadata(context, Base.metadata))

@@ -3,15 +3,23 @@
 Each crawl writes its own file, `<dir>/<spider>-<random>.jsonl`, and holds an
 exclusive `flock` on it while it runs, so concurrent crawls never share one
 and a replay never takes a file that a live crawl is still writing. An item
-is appended (and flushed to the operating system, which survives SIGKILL) as
-soon as the store pipeline receives it; the file is fsynced before each batch
-is committed, and the batch's lines are cut off again once the commit
-succeeded. What remains in a file is exactly what the database does not have:
-batches that failed, and after a kill, the items in flight. `scrapy db replay`
-and the next crawl's start store them and delete the file.
+is appended (written to the operating system, which survives SIGKILL) as
+soon as the store pipeline takes it (while a batch is being written to the
+database, the next items wait their turn); the file is fsynced before each
+batch is committed. The file keeps its own offsets: the lines after the last
+`commit` or `keep` are the pending batch; `commit` cuts them off (they are
+in the database now), `keep` leaves them for a replay. What remains in a file
+is exactly what the database does not have: batches that failed, and after a
+kill, the items in flight. `scrapy db replay` and the next crawl's start
+store them and delete the file.
 
-Lines that cannot be read back (a line torn by a kill mid-write) are moved to
-`rejected-<file>` beside it, never dropped in silence.
+A line is written whole or not at all: when the disk refuses part of it
+(full, read-only, a quota), the file is cut back to where the line began and
+`SpoolUnwritable` is raised, so the next line never lands behind a torn one.
+Text that is not valid Unicode (a lone surrogate from a page's JSON) is
+written with U+FFFD in its place rather than losing the item. Lines that
+cannot be read back (a line torn by a kill mid-write, or a power cut) are
+moved to `rejected-<file>` beside it, never dropped in silence.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from pathlib import Path
 from typing import IO
 
 from aggregator.items import ArticleItem
-from aggregator.store.records import item_from_record, item_to_record
+from aggregator.store.records import item_from_record, item_to_record, valid_unicode
 
 SUFFIX = ".jsonl"
 REJECTED_PREFIX = "rejected-"
@@ -40,12 +48,29 @@ def _lock(handle: IO[bytes]) -> bool:
     return True
 
 
+class SpoolUnwritable(OSError):
+    """The spool cannot take a line (disk full, read-only, no permission); the file is intact."""
+
+
+def encode_line(item: ArticleItem) -> bytes:
+    """One JSON line for `item`; never fails on text that is not valid Unicode."""
+    line = json.dumps(item_to_record(item), ensure_ascii=False, separators=(",", ":"))
+    try:
+        return line.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return valid_unicode(line).encode("utf-8") + b"\n"
+
+
 class SpoolFile:
-    """An open, locked spool file; items are appended at the end and cut back after a commit."""
+    """An open, locked spool file: committed lines are cut off, kept ones stay for a replay."""
 
     def __init__(self, path: Path, handle: IO[bytes]) -> None:
         self.path = path
         self._handle = handle
+        self._fd = handle.fileno()
+        self._end = os.lseek(self._fd, 0, os.SEEK_END)
+        # Where the lines of the batch not yet committed or kept begin.
+        self._pending = self._end
 
     @classmethod
     def create(cls, directory: Path, name: str) -> SpoolFile:
@@ -78,29 +103,57 @@ class SpoolFile:
         return cls(path, handle)
 
     def append(self, item: ArticleItem) -> None:
-        """Add one item; it survives the death of this process (not a power cut: see `sync`)."""
-        line = json.dumps(item_to_record(item), ensure_ascii=False, separators=(",", ":"))
-        self._handle.write(line.encode("utf-8") + b"\n")
-        self._handle.flush()
+        """Add one item; it survives the death of this process (not a power cut: see `sync`).
+
+        Raises `SpoolUnwritable`, with the file as it was before, when the disk refuses it.
+        """
+        data = memoryview(encode_line(item))
+        written = 0
+        try:
+            # Unbuffered: a short write must be seen here, not at some later flush.
+            while written < len(data):
+                written += os.pwrite(self._fd, data[written:], self._end + written)
+        except OSError as exc:
+            self._truncate(self._end)
+            raise SpoolUnwritable(
+                exc.errno, f"cannot write the spool {self.path}: {exc.strerror or exc}"
+            ) from exc
+        self._end += written
 
     def sync(self) -> None:
-        """Make everything appended so far durable."""
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        """Make everything appended so far durable (raises OSError when the disk refuses)."""
+        os.fsync(self._fd)
 
     def tell(self) -> int:
         """The current end of the file (where the next item will start)."""
-        return self._handle.tell()
+        return self._end
+
+    @property
+    def pending(self) -> bool:
+        """Whether lines were appended since the last `commit` or `keep`."""
+        return self._end > self._pending
+
+    def commit(self) -> None:
+        """The pending lines are in the database now: cut them off."""
+        self.cut(self._pending)
+
+    def keep(self) -> None:
+        """The pending lines stay in the file for a replay; later lines form the next batch."""
+        self._pending = self._end
 
     def cut(self, offset: int) -> None:
         """Drop everything after `offset`: those items are in the database now."""
-        self._handle.truncate(offset)
-        self._handle.seek(offset)
+        self._truncate(offset)
+        self._pending = min(self._pending, offset)
         self.sync()
+
+    def _truncate(self, offset: int) -> None:
+        # Truncating frees space, so it works on a full disk too.
+        os.ftruncate(self._fd, offset)
+        self._end = offset
 
     def read(self) -> SpoolContents:
         """Every item in the file, and the lines that could not be read back."""
-        self._handle.flush()
         contents = SpoolContents()
         with self.path.open("rb") as reader:
             for raw in reader:

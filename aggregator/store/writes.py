@@ -6,12 +6,16 @@ reports rowcount -1 for such inserts, so rows are never counted by rowcount).
 An article another writer inserted meanwhile is not returned and is treated as
 already stored. URL forms and copies are likewise inserted `ON CONFLICT`, so a
 concurrent writer can never make a second row for one URL.
+
+The decisions are never changed here: `write_round` answers each with a
+`Written` value, the article id it ended with and its final outcome (an
+insert lost to a concurrent writer ends `unchanged`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Table, bindparam, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,7 +29,7 @@ from aggregator.store.lookups import (
     fingerprints,
 )
 from aggregator.store.models import ArticleRevision
-from aggregator.store.plans import Outcome, Plan
+from aggregator.store.plans import Decision, Outcome
 from aggregator.store.records import REVISION_FIELDS, article_values
 
 revisions = cast(Table, ArticleRevision.__table__)
@@ -38,46 +42,72 @@ def _insert(conn: Connection, table: Table) -> Any:
     return statement
 
 
-def write_round(conn: Connection, plans: Sequence[Plan]) -> None:
-    """Write every row a resolved round of plans needs."""
-    _number_changes(conn, plans)
-    _insert_articles(conn, [p for p in plans if p.outcome is Outcome.INSERTED])
-    for plan in plans:
-        if plan.original is not None:
-            plan.article_id = plan.original.article_id
-    _record_urls(conn, [p for p in plans if not p.outcome.is_copy])
-    _apply_updates(conn, [p for p in plans if p.outcome is Outcome.UPDATED])
-    _touch(conn, [p for p in plans if p.outcome is Outcome.UNCHANGED])
-    _record_copies(conn, [p for p in plans if p.outcome.is_copy])
-    _store_fingerprints(conn, [p for p in plans if p.fingerprint and not p.outcome.is_copy])
+class Written(NamedTuple):
+    """What writing one decision did: the article it ended with, and its final outcome."""
+
+    outcome: Outcome
+    article_id: int
 
 
-def _number_changes(conn: Connection, plans: Sequence[Plan]) -> None:
-    """Give each insert and update the next `change_seq`, in batch order.
+# A decision and what its write did, side by side.
+Pair = tuple[Decision, Written]
+
+
+def write_round(conn: Connection, decisions: Sequence[Decision]) -> list[Written]:
+    """Write every row a resolved round needs; what each decision ended as, in order."""
+    numbers = _number_changes(conn, decisions)
+    created = _insert_articles(conn, decisions, numbers)
+    written = _settle(decisions, created)
+    pairs = list(zip(decisions, written, strict=True))
+    _record_urls(conn, [(d, w) for d, w in pairs if not d.outcome.is_copy])
+    _apply_updates(
+        conn, [(d, w, numbers[i]) for i, (d, w) in enumerate(pairs) if w.outcome is Outcome.UPDATED]
+    )
+    _touch(conn, [(d, w) for d, w in pairs if w.outcome is Outcome.UNCHANGED])
+    _record_copies(conn, [(d, w) for d, w in pairs if d.outcome.is_copy])
+    _store_fingerprints(
+        conn,
+        [(d, w) for d, w in pairs if d.fingerprint and w.outcome in _FINGERPRINTED],
+    )
+    return written
+
+
+# A lost insert keeps no fingerprint of ours: the stored article has its own.
+_FINGERPRINTED = (Outcome.INSERTED, Outcome.UPDATED)
+
+
+def _number_changes(conn: Connection, decisions: Sequence[Decision]) -> dict[int, int]:
+    """The next `change_seq` for each insert and update (by index), in batch order.
 
     Writers take turns (see `schema.writer` and `schema.lock_writers`), so the
     largest stored number plus one is free and numbers grow in commit order:
     a reader that remembers the largest one it read misses nothing, which no
     timestamp can promise (a spooled article arrives after newer ones).
     """
-    changed = [p for p in plans if p.outcome in (Outcome.INSERTED, Outcome.UPDATED)]
-    if changed:
-        last = conn.scalar(select(func.max(articles.c.change_seq))) or 0
-        for offset, plan in enumerate(changed, start=1):
-            plan.change_seq = last + offset
+    changed = [
+        i for i, d in enumerate(decisions) if d.outcome in (Outcome.INSERTED, Outcome.UPDATED)
+    ]
+    if not changed:
+        return {}
+    last = conn.scalar(select(func.max(articles.c.change_seq))) or 0
+    return {index: last + offset for offset, index in enumerate(changed, start=1)}
 
 
-def _insert_articles(conn: Connection, plans: list[Plan]) -> None:
-    if not plans:
-        return
+def _insert_articles(
+    conn: Connection, decisions: Sequence[Decision], numbers: dict[int, int]
+) -> dict[int, tuple[int, bool]]:
+    """Insert the new articles; for each (by index), its id and whether another writer won."""
+    new = [(i, d) for i, d in enumerate(decisions) if d.outcome is Outcome.INSERTED]
+    if not new:
+        return {}
     rows = []
-    for plan in plans:
-        seen = plan.item.fetched_at
+    for index, decision in new:
+        seen = decision.item.fetched_at
         rows.append(
             {
-                **article_values(plan.item),
-                "url": plan.canonical,
-                "change_seq": plan.change_seq,
+                **article_values(decision.item),
+                "url": decision.plan.canonical,
+                "change_seq": numbers[index],
                 "first_seen_at": seen,
                 "last_seen_at": seen,
                 "updated_at": seen,
@@ -89,24 +119,40 @@ def _insert_articles(conn: Connection, plans: list[Plan]) -> None:
         .returning(articles.c.id, articles.c.url)
     )
     created = {row.url: row.id for row in conn.execute(statement, rows)}
-    raced = [p for p in plans if p.canonical not in created]
-    existing = article_ids_by_canonical(conn, (p.canonical for p in raced)) if raced else {}
-    for plan in plans:
-        if plan.canonical in created:
-            plan.article_id = created[plan.canonical]
+    # Another crawler stored these URLs between our lookup and our insert.
+    raced = [d.plan.canonical for _, d in new if d.plan.canonical not in created]
+    existing = article_ids_by_canonical(conn, raced) if raced else {}
+    ids = {}
+    for index, decision in new:
+        url = decision.plan.canonical
+        ids[index] = (created[url], False) if url in created else (existing[url], True)
+    return ids
+
+
+def _settle(decisions: Sequence[Decision], created: dict[int, tuple[int, bool]]) -> list[Written]:
+    """Each decision's final outcome and article id, once the new rows have their ids."""
+    written: list[Written | None] = [None] * len(decisions)
+    for index, (article_id, raced) in created.items():
+        written[index] = Written(Outcome.UNCHANGED if raced else Outcome.INSERTED, article_id)
+    for index, decision in enumerate(decisions):
+        if written[index] is not None:
+            continue
+        if decision.original is not None:
+            original = written[decision.original]
+            assert original is not None, "a copy's original is new in the same round"
+            written[index] = Written(decision.outcome, original.article_id)
         else:
-            # Another crawler stored this URL between our lookup and our insert.
-            plan.article_id = existing[plan.canonical]
-            plan.outcome = Outcome.UNCHANGED
-            plan.fingerprint = None
+            assert decision.article_id is not None
+            written[index] = Written(decision.outcome, decision.article_id)
+    return [w for w in written if w is not None]
 
 
-def _record_urls(conn: Connection, plans: list[Plan]) -> None:
+def _record_urls(conn: Connection, pairs: list[Pair]) -> None:
     rows = [
-        (form, plan.article_id)
-        for plan in plans
-        for form in plan.forms
-        if form not in plan.known_forms
+        (form, written.article_id)
+        for decision, written in pairs
+        for form in decision.plan.forms
+        if form not in decision.known_forms
     ]
     _executemany(
         conn,
@@ -115,40 +161,41 @@ def _record_urls(conn: Connection, plans: list[Plan]) -> None:
     )
 
 
-def _apply_updates(conn: Connection, plans: list[Plan]) -> None:
-    if not plans:
+def _apply_updates(conn: Connection, updates: list[tuple[Decision, Written, int]]) -> None:
+    if not updates:
         return
     history = []
     changes = []
-    for plan in plans:
-        assert plan.stored is not None
-        seen = plan.item.fetched_at
+    for decision, written, change_seq in updates:
+        stored = decision.stored
+        assert stored is not None
+        seen = decision.item.fetched_at
         history.append(
             {
-                "article_id": plan.article_id,
-                **{name: plan.stored.values[name] for name in REVISION_FIELDS},
-                "stored_at": plan.stored.updated_at,
+                "article_id": written.article_id,
+                **{name: stored.values[name] for name in REVISION_FIELDS},
+                "stored_at": stored.updated_at,
                 "replaced_at": seen,
             }
         )
         values = {
-            **article_values(plan.item),
-            "last_seen_at": max(seen, plan.stored.last_seen_at),  # type: ignore[type-var]
+            **article_values(decision.item),
+            "last_seen_at": max(seen, stored.last_seen_at),  # type: ignore[type-var]
             "updated_at": seen,
-            "change_seq": plan.change_seq,
+            "change_seq": change_seq,
         }
         # Bound names must differ from column names in UPDATE … SET.
-        changes.append({"key": plan.article_id, **{f"v_{k}": v for k, v in values.items()}})
+        changes.append({"key": written.article_id, **{f"v_{k}": v for k, v in values.items()}})
     conn.execute(revisions.insert(), history)
     columns: dict[str, Any] = {name[2:]: bindparam(name) for name in changes[0] if name != "key"}
     conn.execute(update(articles).where(articles.c.id == bindparam("key")).values(columns), changes)
 
 
-def _touch(conn: Connection, plans: list[Plan]) -> None:
+def _touch(conn: Connection, pairs: list[Pair]) -> None:
     rows = [
-        {"key": plan.article_id, "seen": plan.item.fetched_at}
-        for plan in plans
-        if plan.stored is None or plan.item.fetched_at > plan.stored.last_seen_at  # type: ignore[operator]
+        {"key": written.article_id, "seen": decision.item.fetched_at}
+        for decision, written in pairs
+        if decision.stored is None or decision.item.fetched_at > decision.stored.last_seen_at  # type: ignore[operator]
     ]
     if rows:
         statement = (
@@ -159,21 +206,21 @@ def _touch(conn: Connection, plans: list[Plan]) -> None:
         conn.execute(statement, rows)
 
 
-def _record_copies(conn: Connection, plans: list[Plan]) -> None:
-    if not plans:
+def _record_copies(conn: Connection, pairs: list[Pair]) -> None:
+    if not pairs:
         return
     rows = [
         {
-            "url": plan.canonical,
-            "site": plan.item.site,
-            "title": plan.item.title,
-            "kind": plan.outcome.value.removeprefix("duplicate_"),
-            "similarity": round(plan.similarity, 4),
-            "article_id": plan.article_id,
-            "first_seen_at": plan.item.fetched_at,
-            "last_seen_at": plan.item.fetched_at,
+            "url": decision.plan.canonical,
+            "site": decision.item.site,
+            "title": decision.item.title,
+            "kind": decision.outcome.value.removeprefix("duplicate_"),
+            "similarity": round(decision.similarity, 4),
+            "article_id": written.article_id,
+            "first_seen_at": decision.item.fetched_at,
+            "last_seen_at": decision.item.fetched_at,
         }
-        for plan in plans
+        for decision, written in pairs
     ]
     statement = _insert(conn, duplicates)
     newer = statement.excluded.last_seen_at > duplicates.c.last_seen_at
@@ -188,28 +235,24 @@ def _record_copies(conn: Connection, plans: list[Plan]) -> None:
     conn.execute(statement, rows)
 
 
-def _store_fingerprints(conn: Connection, plans: list[Plan]) -> None:
-    if not plans:
+def _store_fingerprints(conn: Connection, pairs: list[Pair]) -> None:
+    if not pairs:
         return
-    replaced = [p.article_id for p in plans if p.outcome is Outcome.UPDATED]
+    replaced = [w.article_id for _, w in pairs if w.outcome is Outcome.UPDATED]
     if replaced:
         conn.execute(delete(bands).where(bands.c.article_id.in_(replaced)))
         conn.execute(delete(fingerprints).where(fingerprints.c.article_id.in_(replaced)))
+    prints = [(w.article_id, d.fingerprint) for d, w in pairs if d.fingerprint]
     # Ten band rows per article: plain driver executemany, without per-value processing.
     _executemany(
         conn,
         "INSERT INTO article_fingerprints (article_id, signature) VALUES ({0}, {0})",
-        [(p.article_id, p.fingerprint.signature) for p in plans if p.fingerprint],
+        [(article_id, print_.signature) for article_id, print_ in prints],
     )
     _executemany(
         conn,
         "INSERT INTO article_bands (band_key, article_id) VALUES ({0}, {0})",
-        [
-            (key, p.article_id)
-            for p in plans
-            if p.fingerprint
-            for key in set(p.fingerprint.band_keys)
-        ],
+        [(key, article_id) for article_id, print_ in prints for key in set(print_.band_keys)],
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
 from aggregator.store.models import Article
-from tests.integration.fallback_site import defeat, form_page, script_page
+from tests.fixtures.fallback_site import defeat, form_page, script_page
 from tests.support import FROZEN_NOW, CrawlResult, run_scrapy
 
 

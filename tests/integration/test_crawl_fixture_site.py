@@ -14,7 +14,7 @@ from aggregator.demo.content import DemoArticle
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
 from aggregator.store.models import Article, ArticleUrl
-from tests.support import FROZEN_NOW, CrawlResult, run_scrapy
+from tests.support import FROZEN_NOW, CrawlResult, crawl_into, run_scrapy
 
 PRECISION_WINDOW = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1)}
 
@@ -36,7 +36,8 @@ def crawl(
 ) -> tuple[CrawlResult, list[Article], int]:
     workdir = tmp_path_factory.mktemp("crawl")
     database = f"sqlite:///{workdir / 'news.db'}"
-    result = run_scrapy(
+    crawled = crawl_into(
+        database,
         [
             "crawl",
             "news",
@@ -48,13 +49,10 @@ def crawl(
             f"max_pages={site.pages}",
         ],
         cwd=workdir,
-        settings={"AGGREGATOR_DATABASE_URL": database},
     )
-    engine = create_engine(database)
-    with Session(engine) as session:
-        rows = list(session.scalars(select(Article).order_by(Article.id)))
+    with Session(create_engine(database)) as session:
         url_rows = session.scalar(select(func.count()).select_from(ArticleUrl)) or 0
-    return result, rows, url_rows
+    return crawled.result, crawled.articles, url_rows
 
 
 def by_title(rows: list[Article]) -> dict[str, Article]:

@@ -14,14 +14,12 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
 
-from aggregator.demo.discovery import add_feed, add_hostile, add_news_sitemaps, rfc822
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
 from aggregator.store.models import Article
-from tests.support import FROZEN_NOW, CrawlResult, run_scrapy
+from tests.fixtures.discovery import add_feed, add_hostile, add_news_sitemaps, rfc822
+from tests.support import FROZEN_NOW, CrawlResult, crawl_into
 
 LISTED, FEED, SITEMAP = slice(0, 6), slice(6, 12), slice(12, 20)
 
@@ -45,15 +43,13 @@ def server(site: NewsSite) -> Iterator[SiteServer]:
 def crawl(
     workdir: Path, args: list[str], **settings: str
 ) -> tuple[CrawlResult, dict[str, Article]]:
-    database = f"sqlite:///{workdir / 'news.db'}"
-    result = run_scrapy(
-        ["crawl", *args], cwd=workdir, settings={"AGGREGATOR_DATABASE_URL": database, **settings}
+    crawled = crawl_into(
+        f"sqlite:///{workdir / 'news.db'}", ["crawl", *args], cwd=workdir, settings=settings
     )
+    result = crawled.result
     assert result.returncode == 0, result.log[-3000:]
     assert "Traceback" not in result.log, result.log[-3000:]
-    with Session(create_engine(database)) as session:
-        rows = {row.title: row for row in session.scalars(select(Article))}
-    return result, rows
+    return result, crawled.by_title()
 
 
 @pytest.fixture(scope="module")

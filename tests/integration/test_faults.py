@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -18,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
+from aggregator.store.bounds import STALLS
 from aggregator.store.models import Article
 from aggregator.store.schema import open_engine
-from tests.support import news_crawl_args, run_scrapy, start_scrapy
+from tests.support import news_crawl_args, run_scrapy, scrapy_process_args, start_scrapy
 
 
 def stored_titles(database_url: str) -> list[str]:
@@ -59,7 +62,12 @@ def assert_every_article_stored_once(database_url: str, site: NewsSite) -> None:
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a target; `close()` cuts every connection and the listener."""
+    """Forwards 127.0.0.1:<port> to a target; `close()` cuts every connection and the listener.
+
+    `freeze()` makes it go silent instead, as a partitioned network or a stopped
+    server does: connections stay open (and new ones are accepted), but not one
+    more byte goes through either way.
+    """
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
@@ -67,7 +75,12 @@ class TcpProxy:
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = []
         self.lock = threading.Lock()
+        self.frozen = threading.Event()
+        self.closed = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def freeze(self) -> None:
+        self.frozen.set()
 
     def _accept(self) -> None:
         while True:
@@ -75,16 +88,22 @@ class TcpProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            with self.lock:
+                self.sockets.append(client)
+            if self.frozen.is_set():
+                continue  # accepted, never answered
             upstream = socket.create_connection(self.target)
             with self.lock:
-                self.sockets += [client, upstream]
+                self.sockets.append(upstream)
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                if self.frozen.is_set():
+                    self.closed.wait()  # hold the bytes, keep the connection
+                    return
                 sink.sendall(data)
         except OSError:
             pass
@@ -94,6 +113,7 @@ class TcpProxy:
                     s.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
+        self.closed.set()
         self.listener.close()
         with self.lock:
             for s in self.sockets:
@@ -199,3 +219,88 @@ def test_a_crawl_killed_mid_way_loses_nothing_and_the_rerun_stores_each_article_
     assert rerun.stats["aggregator/store/replayed"] == in_flight
     assert_every_article_stored_once(database_url, site)
     assert list((tmp_path / "spool").glob("*.jsonl")) == []
+
+
+def test_silent_postgresql_connection_sigterm_ends_the_crawl_and_replay_stores_everything(
+    site: NewsSite, tmp_path: Path, postgres_url: str
+) -> None:
+    """Issue 15, fault 2: a frozen connection froze the crawl, and SIGTERM did not end it."""
+    direct = make_url(postgres_url)
+    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
+    via_proxy = direct.set(port=proxy.port).render_as_string(False)
+    log = tmp_path / "crawl.log"
+    settings = {
+        "AGGREGATOR_DATABASE_URL": via_proxy,
+        "AGGREGATOR_DATABASE_TIMEOUT": "5",
+        "AGGREGATOR_STORE_BATCH_SIZE": "2",
+        "AGGREGATOR_PROGRESS_INTERVAL": "1",
+        "AGGREGATOR_STATS_FILE": str(tmp_path / "stats.json"),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
+    }
+    with SiteServer(site, delay=1.5) as server, log.open("w") as output:
+        command, env = scrapy_process_args(news_crawl_args(server), settings)
+        crawl = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=output, stderr=output)
+        try:
+            wait_until(lambda: len(stored_titles(postgres_url)) >= 2)
+            proxy.freeze()
+            frozen_at = log.read_text().count("Progress of")
+            # The reactor keeps turning while the store waits on the silent database.
+            wait_until(lambda: log.read_text().count("Progress of") >= frozen_at + 3)
+            crawl.send_signal(signal.SIGTERM)
+            asked = time.monotonic()
+            crawl.wait(timeout=120)
+            took = time.monotonic() - asked
+        finally:
+            crawl.kill()
+            proxy.close()
+    print(f"SIGTERM to exit: {took:.1f} s")
+    assert took < 30, log.read_text()[-3000:]
+    text = log.read_text()
+    assert "Database unusable" in text and "Traceback" not in text
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    scraped = stats["item_scraped_count"]
+    stored_before = len(stored_titles(postgres_url))
+    assert stored_before < scraped, "the freeze came too late to test anything"
+    # A batch whose COMMIT reached the server just before the freeze is both stored and spooled.
+    assert spooled_lines(tmp_path / "spool") >= scraped - stored_before
+
+    started = time.monotonic()
+    replay(tmp_path, postgres_url)
+    print(f"replay: {time.monotonic() - started:.1f} s")
+
+    titles = stored_titles(postgres_url)
+    assert len(titles) == len(set(titles)) == scraped
+    assert set(titles) <= {a.title for a in site.articles}
+
+
+def test_silent_postgresql_connection_fails_each_call_instead_of_hanging(
+    postgres_url: str,
+) -> None:
+    """Issue 15, fault 2, one call at a time: a pre-ping, a statement, a new connection."""
+    direct = make_url(postgres_url)
+    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
+    engine = open_engine(direct.set(port=proxy.port).render_as_string(False), timeout=1)
+    errors: list[str] = []
+
+    def use() -> None:
+        try:
+            with engine.connect() as conn:
+                conn.execute(select(1))
+        except SQLAlchemyError as exc:
+            errors.append(str(exc))
+
+    try:
+        use()
+        assert errors == []
+        proxy.freeze()
+        for _ in range(2):  # the pooled connection's pre-ping, then a call during the back-off
+            caller = threading.Thread(target=use, daemon=True)
+            caller.start()
+            caller.join(timeout=60)
+            assert not caller.is_alive(), "a call on a silent database hung"
+    finally:
+        proxy.close()
+        engine.dispose()
+        STALLS.reset()
+    assert len(errors) == 2
+    assert all("the database stopped answering" in error for error in errors), errors

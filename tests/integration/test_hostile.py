@@ -6,14 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
 
-from aggregator.demo.hostile import HOSTILE_LISTING, TRAPS, add_hostile_pages
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
 from aggregator.store.models import Article
-from tests.support import FROZEN_NOW, CrawlResult, run_scrapy
+from tests.fixtures.hostile import HOSTILE_LISTING, TRAPS, add_hostile_pages
+from tests.support import FROZEN_NOW, CrawlResult, crawl_into
 
 # What each counted trap must leave in the stats.
 COUNTED = {
@@ -35,7 +33,8 @@ def crawl(
     workdir = tmp_path_factory.mktemp("hostile")
     database = f"sqlite:///{workdir / 'hostile.db'}"
     with SiteServer(site) as server:
-        result = run_scrapy(
+        crawled = crawl_into(
+            database,
             [
                 "crawl",
                 "news",
@@ -48,7 +47,6 @@ def crawl(
             ],
             cwd=workdir,
             settings={
-                "AGGREGATOR_DATABASE_URL": database,
                 "DOWNLOAD_MAXSIZE": str(2 * 1024 * 1024),
                 "DOWNLOAD_TIMEOUT": "1.5",
                 "RETRY_TIMES": "1",
@@ -56,11 +54,7 @@ def crawl(
             },
             timeout=300,
         )
-        with Session(create_engine(database)) as session:
-            rows = {
-                row.url.removeprefix(server.url): row for row in session.scalars(select(Article))
-            }
-    yield result, rows
+    yield crawled.result, crawled.by_path(server.url)
 
 
 def test_the_crawl_finishes_without_a_traceback(

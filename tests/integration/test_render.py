@@ -19,16 +19,14 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
 
-from aggregator.demo.discovery import add_js_listing, js_listing_html
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite, Response
 from aggregator.extract import extract_listing_html
 from aggregator.spiders import rendering
 from aggregator.store.models import Article
-from tests.support import FROZEN_NOW, CrawlResult, run_scrapy
+from tests.fixtures.discovery import add_js_listing, js_listing_html
+from tests.support import FROZEN_NOW, CrawlResult, crawl_into
 
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -79,21 +77,16 @@ def crawl(
         f'start_urls = ["{start}"]\nrender_js = {render_js}\nmax_pages = 1\n'
         'timezone = "America/New_York"\n'
     )
-    database = f"sqlite:///{workdir / 'news.db'}"
-    result = run_scrapy(
+    crawled = crawl_into(
+        f"sqlite:///{workdir / 'news.db'}",
         ["crawl", "js_news"],
         cwd=workdir,
-        settings={
-            "AGGREGATOR_SITES_DIR": str(sites),
-            "AGGREGATOR_DATABASE_URL": database,
-            **settings,
-        },
+        settings={"AGGREGATOR_SITES_DIR": str(sites), **settings},
         env=env,
     )
+    result = crawled.result
     assert (result.returncode == 0) == healthy, result.log[-3000:]
-    with Session(create_engine(database)) as session:
-        rows = {row.title: row for row in session.scalars(select(Article))}
-    return result, rows
+    return result, crawled.by_title()
 
 
 def test_the_served_listing_has_no_article_links(

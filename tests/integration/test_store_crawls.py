@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
-from aggregator.demo.syndication import syndicate
 from aggregator.store.models import Article, ArticleDuplicate, ArticleRevision, ArticleUrl
 from aggregator.store.schema import open_engine
+from tests.fixtures.syndication import syndicate
 from tests.support import FROZEN_NOW, CrawlResult, news_crawl_args, run_scrapy
 
 DAY = 24 * 3600

@@ -121,4 +121,32 @@ def test_a_broken_feed_link_or_teaser_image_costs_only_itself() -> None:
     page = extract_listing_html(html, f"{SITE}/news/")
     assert [e.url for e in page.entries] == [f"{SITE}/2024/07/05/good-story/"]
     assert page.feeds == []
-    assert page.invalid_links == {"unparsable": 2}
+    # The broken feed link is counted; a teaser image is not a link to follow, it is just left out.
+    assert page.invalid_links == {"unparsable": 1}
+    assert page.entries[0].image_url is None
+
+
+def test_a_broken_canonical_or_image_on_an_article_page_costs_only_that_field() -> None:
+    from aggregator.extract import extract_article_html
+
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the council's long report on the bridge and the river.</p>"
+        for n in range(12)
+    )
+    html = (
+        '<html><head><link rel="canonical" href="http://[::1/a/">'
+        '<meta property="og:image" content="http://[::1/img.jpg">'
+        '<meta property="og:type" content="article"></head><body><article>'
+        f"<h1>The bridge opens after ten years</h1>{paragraphs}</article></body></html>"
+    ).encode()
+    item = extract_article_html(html, f"{SITE}/2024/07/05/bridge-opens/", encoding="utf-8")
+    assert item is not None
+    assert item.title == "The bridge opens after ten years"
+    assert item.canonical_url is None and item.image_url is None
+    assert "Paragraph 11" in (item.body or "")
+
+
+def test_a_broken_base_href_falls_back_to_the_page_url() -> None:
+    html = b'<html><head><base href="http://[::1/"></head><body>' + listing_html()[6:]
+    page = extract_listing_html(html, f"{SITE}/section/")
+    assert {entry.url for entry in page.entries} >= {SITE + path for path in GOOD}

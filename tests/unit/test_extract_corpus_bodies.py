@@ -11,41 +11,18 @@ corpus skips these tests, under CI=true it fails them.
 
 from __future__ import annotations
 
-import json
-import os
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from aggregator.extract import extract_article_html
 from aggregator.extract.document import norm_space
-
-REPO = Path(__file__).resolve().parents[2]
-# A clone has the corpus beside it; a git worktree (/work/wt/NAME) one level further up.
-CANDIDATES = (REPO.parent / "shared" / "corpus", REPO.parent.parent / "shared" / "corpus")
-
-
-@cache
-def corpus() -> Path:
-    for path in CANDIDATES:
-        if (path / "truth.jsonl").is_file():
-            return path
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"the shared corpus is missing (looked in {', '.join(map(str, CANDIDATES))})")
-    pytest.skip("the shared corpus is not beside this clone")
-
-
-@cache
-def truths() -> dict[str, dict[str, Any]]:
-    lines = (corpus() / "truth.jsonl").read_text(encoding="utf-8").splitlines()
-    return {row["id"]: row for row in map(json.loads, filter(None, lines))}
+from tests.corpus import page_html, truths
 
 
 def extracted(page: str) -> tuple[dict[str, Any], Any]:
     truth = truths()[page]
-    html = (corpus() / "pages" / f"{page}.html").read_bytes()
+    html = page_html(page)
     return truth, extract_article_html(html, truth["url"], encoding="utf-8")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aggregator.extract import boilerplate, clean, datefind, jsonld, pagekind
+from aggregator.extract import title as titles
 from aggregator.extract.document import parse_html
 
 
@@ -79,7 +80,7 @@ def test_article_fields_flatten_values() -> None:
     ],
 )  # fmt: skip
 def test_strip_site(title: str, site: str | None, expected: str) -> None:
-    assert clean.strip_site(title, "https://www.tidewater.example/x", site) == expected
+    assert titles.strip_site(title, "https://www.tidewater.example/x", site) == expected
 
 
 @pytest.mark.parametrize(

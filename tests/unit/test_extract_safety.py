@@ -8,7 +8,7 @@ from lxml.html import fromstring
 from aggregator.demo.site import NewsSite
 from aggregator.extract import extract_article_html, safety
 from aggregator.extract.safety import Evidence, choose, gather, settle, weakness
-from tests.integration.fallback_site import form_page
+from tests.fixtures.fallback_site import form_page
 
 ARTICLE = Evidence(paragraph_chars=3000, longest_paragraph=600, declared=False)
 DECLARED_SHORT = Evidence(paragraph_chars=150, longest_paragraph=60, declared=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aggregator.demo.discovery import BILLION_LAUGHS, XXE_FEED
 from aggregator.discovery import Link, Refused
 from aggregator.discovery.feeds import parse_feed
+from tests.fixtures.discovery import BILLION_LAUGHS, XXE_FEED
 
 URL = "https://news.example/feed/"
 LIMIT = 1_000_000

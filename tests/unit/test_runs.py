@@ -303,3 +303,14 @@ def test_a_crawl_whose_checks_gave_no_verdict_fails() -> None:
         "the health checks gave no verdict (see the log for the error)",
     )
     assert outcome(stats, checks=False) == (0, "ok", "3 items, 0 new (finished)")
+
+
+def test_a_run_that_leaves_a_backlog_unwalked_says_so_in_its_status() -> None:
+    from aggregator.health.figures import figures_from_stats
+    from aggregator.reports import status_text
+    from aggregator.store.models import CrawlRun
+
+    stats = {"aggregator/pagination/backlog_unwalked": 2}
+    assert figures_from_stats(stats).backlog_unwalked == 2
+    assert status_text(CrawlRun(status="ok", stats=stats)) == "ok +backlog"
+    assert status_text(CrawlRun(status="ok", stats={})) == "ok"

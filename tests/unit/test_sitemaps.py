@@ -6,9 +6,9 @@ import gzip
 
 import pytest
 
-from aggregator.demo.discovery import BILLION_LAUGHS
 from aggregator.discovery import Link, Refused
 from aggregator.discovery.sitemaps import parse_sitemap
+from tests.fixtures.discovery import BILLION_LAUGHS
 
 URL = "https://news.example/sitemap.xml"
 LIMIT = 1_000_000

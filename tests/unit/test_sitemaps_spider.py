@@ -14,9 +14,9 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from aggregator import settings as project_settings
-from aggregator.demo.discovery import BILLION_LAUGHS
 from aggregator.items import ListingEntry
 from aggregator.spiders.news import NewsSpider
+from tests.fixtures.discovery import BILLION_LAUGHS
 from tests.unit.test_sitemaps import INDEX, NEWS
 
 SITE = "https://news.example"

@@ -8,8 +8,8 @@ import sys
 from datetime import UTC, datetime
 
 from aggregator.demo.site import generate_articles
-from aggregator.demo.syndication import syndicated_copy
 from aggregator.store.fingerprint import BANDS, PERMUTATIONS, fingerprint, similarity
+from tests.fixtures.syndication import syndicated_copy
 from tests.support import ROOT
 
 STORIES = generate_articles(datetime(2024, 7, 5, tzinfo=UTC), 40, timezone="UTC", seed=5)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from scrapy.utils.test import get_crawler
 
@@ -12,6 +15,12 @@ from aggregator.pipelines.store import StoreArticlePipeline
 from aggregator.store.spool import SpoolFile, leftover_files
 
 FETCHED = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
+T = TypeVar("T")
+
+
+def run(step: Coroutine[Any, Any, T]) -> T:
+    """One pipeline call, awaited as Scrapy's engine would."""
+    return asyncio.run(step)
 
 
 def article(n: int) -> ArticleItem:
@@ -51,12 +60,12 @@ def spooled_titles(directory: Path) -> list[str]:
 
 def test_batches_are_saved_and_cut_from_the_spool(tmp_path: Path) -> None:
     store = pipeline(f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "spool")
-    store.open_spider()
+    run(store.open_spider())
     for n in range(5):
-        store.process_item(article(n))
+        run(store.process_item(article(n)))
     assert store.spool is not None
     assert [i.title for i in store.spool.read().items] == ["Story 4"]
-    store.close_spider()
+    run(store.close_spider())
     stats = store.stats.get_stats()
     assert (stats["aggregator/store/inserted"], stats["aggregator/store/batches"]) == (5, 3)
     assert list(leftover_files(tmp_path / "spool")) == []
@@ -66,10 +75,10 @@ def test_an_unusable_database_spools_every_item_and_the_next_crawl_replays_them(
     tmp_path: Path,
 ) -> None:
     down = pipeline(f"sqlite:///{tmp_path / 'missing' / 'a.db'}", tmp_path / "spool")
-    down.open_spider()
+    run(down.open_spider())
     for n in range(3):
-        down.process_item(article(n))
-    down.close_spider()
+        run(down.process_item(article(n)))
+    run(down.close_spider())
     stats = down.stats.get_stats()
     assert stats["aggregator/store/spooled"] == 3
     assert stats["aggregator/store/db_unavailable"] >= 2
@@ -77,9 +86,9 @@ def test_an_unusable_database_spools_every_item_and_the_next_crawl_replays_them(
     assert spooled_titles(tmp_path / "spool") == ["Story 0", "Story 1", "Story 2"]
 
     up = pipeline(f"sqlite:///{tmp_path / 'a.db'}", tmp_path / "spool")
-    up.open_spider()
-    up.process_item(article(3))
-    up.close_spider()
+    run(up.open_spider())
+    run(up.process_item(article(3)))
+    run(up.close_spider())
     stats = up.stats.get_stats()
     assert (stats["aggregator/store/replayed"], stats["aggregator/store/inserted"]) == (3, 1)
     assert list(leftover_files(tmp_path / "spool")) == []
@@ -90,18 +99,18 @@ def test_an_item_that_breaks_saving_is_kept_and_its_batch_mates_are_stored(
 ) -> None:
     spool = tmp_path / "spool"
     store = pipeline(f"sqlite:///{tmp_path / 'a.db'}", spool)
-    store.open_spider()
-    store.process_item(article(0))
-    store.process_item(article(1))
+    run(store.open_spider())
+    run(store.process_item(article(0)))
+    run(store.process_item(article(1)))
     # Already stored, and naive: comparing its time with the stored one raises TypeError,
     # an error no database driver raises.
     broken = article(0)
     broken.body = "A changed body."
     broken.fetched_at = datetime(2024, 7, 5, 13, 0)  # noqa: DTZ001
-    store.process_item(article(2))
-    store.process_item(broken)
-    store.process_item(article(3))
-    store.close_spider()
+    run(store.process_item(article(2)))
+    run(store.process_item(broken))
+    run(store.process_item(article(3)))
+    run(store.close_spider())
     stats = store.stats.get_stats()
     assert stats["aggregator/store/inserted"] == 4
     assert stats["aggregator/store/refused"] == 1
@@ -111,17 +120,17 @@ def test_an_item_that_breaks_saving_is_kept_and_its_batch_mates_are_stored(
 def test_a_bad_spool_line_does_not_stop_the_next_crawl(tmp_path: Path) -> None:
     spool = tmp_path / "spool"
     first = pipeline(f"sqlite:///{tmp_path / 'a.db'}", spool)
-    first.open_spider()
-    first.process_item(article(0))
+    run(first.open_spider())
+    run(first.process_item(article(0)))
     broken = article(0)
     broken.body = "A changed body."
     broken.fetched_at = datetime(2024, 7, 5, 13, 0)  # noqa: DTZ001
-    first.process_item(broken)
-    first.close_spider()
+    run(first.process_item(broken))
+    run(first.close_spider())
     for attempt in range(2):
         again = pipeline(f"sqlite:///{tmp_path / 'a.db'}", spool)
-        again.open_spider()
-        again.process_item(article(10 + attempt))
-        again.close_spider()
+        run(again.open_spider())
+        run(again.process_item(article(10 + attempt)))
+        run(again.close_spider())
         assert again.stats.get_value("aggregator/store/inserted") == 1
     assert spooled_titles(spool) == ["Story 0"]

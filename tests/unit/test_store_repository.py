@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from aggregator.demo.content import DemoArticle
 from aggregator.demo.site import generate_articles
-from aggregator.demo.syndication import syndicated_copy
 from aggregator.items import ArticleItem
 from aggregator.pipelines.clean import content_hash
 from aggregator.store.models import Article, ArticleDuplicate, ArticleRevision, ArticleUrl
@@ -21,6 +20,7 @@ from aggregator.store.plans import resolve, rounds
 from aggregator.store.repository import ArticleRepository, Outcome
 from aggregator.store.schema import open_engine, prepare_schema, writer
 from aggregator.store.writes import write_round
+from tests.fixtures.syndication import syndicated_copy
 
 FETCHED = datetime(2024, 7, 5, 12, 0, tzinfo=UTC)
 STORIES = generate_articles(FETCHED, 6, timezone="UTC", seed=11)
@@ -184,8 +184,8 @@ def test_an_article_inserted_by_another_writer_meanwhile_is_not_inserted_twice(
     mine = item(STORIES[0])
     with writer(repository.engine).begin() as conn:
         (plans,) = rounds([mine])
-        resolve(conn, plans, repository.near_threshold)
-        assert plans[0].outcome is Outcome.INSERTED
+        decisions = resolve(conn, plans, repository.near_threshold)
+        assert decisions[0].outcome is Outcome.INSERTED
         # What a concurrent crawler would commit between our lookup and our insert.
         conn.execute(
             Article.__table__.insert(),
@@ -202,11 +202,11 @@ def test_an_article_inserted_by_another_writer_meanwhile_is_not_inserted_twice(
                 "change_seq": 1000,
             },
         )
-        write_round(conn, plans)
-    assert plans[0].outcome is Outcome.UNCHANGED
+        (written,) = write_round(conn, decisions)
+    assert written.outcome is Outcome.UNCHANGED
     (article,) = rows(repository, Article)
     forms = {u.url for u in rows(repository, ArticleUrl)}  # type: ignore[attr-defined]
-    assert isinstance(article, Article) and plans[0].article_id == article.id
+    assert isinstance(article, Article) and written.article_id == article.id
     assert set(mine.url_forms) <= forms
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+from aggregator.store.fulltext import is_schema_object
 from aggregator.store.models import Base
 
 config = context.config
@@ -19,6 +20,8 @@ def _run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The full-text objects of migration 0005 have no model (aggregator/store/fulltext.py).
+        include_object=is_schema_object,
     )
     with context.begin_transaction():
         context.run_migrations()
