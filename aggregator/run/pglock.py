@@ -35,7 +35,6 @@ when `AGGREGATOR_DATABASE_URL` is PostgreSQL.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -146,19 +145,19 @@ class PgHostLock:
         self._watchdog.start()
 
     def release(self) -> None:
+        """Give the locks up without waiting: a silent connection must never hold a crawl open.
+
+        Closing the session releases its advisory locks on the server; the close
+        runs in a daemon thread (a connection gone silent could block it), and
+        so does the watchdog, which sees the stop and ends on its own.
+        """
         if self._fell_back and self.fallback is not None:
             self.fallback.release()
             self._fell_back = False
         self._stop.set()
-        with self._guard:
-            conn, self._conn = self._conn, None
+        conn, self._conn = self._conn, None
         if conn is not None:
-            # Closing the session releases its advisory locks; unlock first for a clean log.
-            with contextlib.suppress(psycopg.Error):
-                conn.execute("SELECT pg_advisory_unlock_all()")
-            conn.close()
-        if self._watchdog is not None and self._watchdog is not threading.current_thread():
-            self._watchdog.join(timeout=self.check_interval + 1)
+            threading.Thread(target=conn.close, name="lock-close", daemon=True).start()
         self._watchdog = None
 
     def _lock_all(self) -> psycopg.Connection[tuple[object, ...]]:
@@ -191,22 +190,28 @@ class PgHostLock:
         """Ping the lock connection; reconnect and re-lock after a drop, or give up the crawl."""
         while not self._stop.wait(self.check_interval):
             with self._guard:
-                if self._conn is None:
+                conn = self._conn  # release() may set it to None at any moment
+                if conn is None:
                     return
                 try:
-                    self._conn.execute("SELECT 1")
+                    conn.execute("SELECT 1")
                     continue
                 except psycopg.Error as exc:
                     logger.warning("Lost the lock connection for %s: %s", self.site, exc)
-                    self._conn.close()
+                    conn.close()
                 try:
                     self._conn = self._lock_all()
                 except LockHeld as held:
                     self._conn = None
-                    self.on_lost(f"another crawl took {self.description} meanwhile: {held}")
+                    if not self._stop.is_set():
+                        self.on_lost(f"another crawl took {self.description} meanwhile: {held}")
                     return
                 except psycopg.Error as exc:
                     # Unreachable: nobody else can take the locks either; try again next tick.
                     logger.warning("Cannot take %s again yet: %s", self.description, exc)
                     continue
+                if self._stop.is_set():  # released meanwhile: give the new session up too
+                    self._conn.close()
+                    self._conn = None
+                    return
                 logger.warning("Took %s again after the connection dropped", self.description)
