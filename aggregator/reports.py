@@ -4,7 +4,8 @@ One line per run: when it started (UTC), the site, its status (failed runs in
 capitals, with the checks that failed), the finish reason, how long it took,
 the articles found (ITEMS: scraped, or KNOWN: already stored and not fetched
 again) and what storing them did, in-run duplicates and other drops,
-requests and errors, and the age of the newest article. Items and errors
+requests and errors, the age of the newest article, and for a crawl started
+by `scrapy worker` the worker (host:pid) and its queue job id. Items and errors
 carry their change against the previous completed run of the same site.
 The counted columns in JSON are those of `COUNTED_COLUMNS`, declared once.
 
@@ -19,17 +20,18 @@ from typing import Any
 from aggregator.cli import when
 from aggregator.health.figures import COUNTED_COLUMNS, RunFigures, figures_from_stats, json_safe
 from aggregator.sites import Site
+from aggregator.store.jobruns import LOST
 from aggregator.store.models import CrawlRun
 from aggregator.store.runs import FAILED
 
 RUN_HEADERS = (
     "ID", "STARTED (UTC)", "SITE", "STATUS", "REASON", "TIME", "ITEMS", "NEW", "UPD",
-    "UNCH", "KNOWN", "DUP", "DROP", "REQ", "ERR", "NEWEST", "FAILED CHECKS",
+    "UNCH", "KNOWN", "DUP", "DROP", "REQ", "ERR", "NEWEST", "FAILED CHECKS", "WORKER",
 )  # fmt: skip
 SITE_HEADERS = ("SITE", "ENABLED", "LAST RUN (UTC)", "STATUS", "ITEMS", "NEW", "FAILED CHECKS")
 RUN_FIELDS = (
     "id", "spider", "site", "started_at", "finished_at", "finish_reason", "status",
-    "failed_checks",
+    "failed_checks", "worker_host", "worker_pid", "job_id",
 )  # fmt: skip
 
 
@@ -69,11 +71,21 @@ def change(figures: RunFigures, before: RunFigures | None) -> dict[str, int] | N
 
 
 def status_text(run: CrawlRun) -> str:
-    """The run's status; `+backlog` when a listing archive is still unwalked after it."""
-    text = run.status.upper() if run.status == FAILED else run.status
+    """The run's status; `+backlog` when a listing archive is still unwalked after it.
+
+    `lost` (aggregator/store/jobruns.py): the crawl died with no chance to write its end.
+    """
+    text = run.status.upper() if run.status in {FAILED, LOST} else run.status
     if figures_from_stats(run.stats or {}).backlog_unwalked:
         text += " +backlog"
     return text
+
+
+def worker_text(run: CrawlRun) -> str:
+    """`host:pid job N` for a crawl started by `scrapy worker`, else `-`."""
+    if run.job_id is None and run.worker_host is None:
+        return "-"
+    return f"{run.worker_host or '?'}:{run.worker_pid or '?'} job {run.job_id or '?'}"
 
 
 def table_row(run: CrawlRun, previous: CrawlRun | None) -> list[str]:
@@ -97,6 +109,7 @@ def table_row(run: CrawlRun, previous: CrawlRun | None) -> list[str]:
         with_change(run.errors, previous.errors if previous else None),
         age(figures.newest_age_seconds),
         ", ".join(run.failed_checks) or "-",
+        worker_text(run),
     ]
 
 

@@ -221,6 +221,27 @@ AGGREGATOR_LOCK_DIR = os.environ.get("AGGREGATOR_LOCK_DIR", "locks")
 # How many sites `scrapy crawlall` crawls at once in its one process.
 AGGREGATOR_CRAWLALL_CONCURRENCY = 2
 
+# --- Many machines: the job queue (docs/distributed.md) -----------------------
+# The PostgreSQL database holding the queue (procrastinate, in its own schema
+# `aggregator_queue`); empty: the articles database, which must then be PostgreSQL.
+AGGREGATOR_BROKER_URL = os.environ.get("AGGREGATOR_BROKER_URL", "")
+# Seconds between a worker's heartbeats; a worker silent for STALLED_AFTER seconds is
+# lost and its jobs are queued again for the others.
+AGGREGATOR_QUEUE_HEARTBEAT = 10.0
+AGGREGATOR_QUEUE_STALLED_AFTER = 30.0
+# Seconds between a worker's looks for delayed jobs (new jobs arrive by LISTEN/NOTIFY).
+AGGREGATOR_QUEUE_POLL_INTERVAL = 5.0
+# A job whose host another crawl holds is queued again this many seconds later.
+AGGREGATOR_QUEUE_BUSY_RETRY_DELAY = 60.0
+# A crawl killed by a signal the worker did not send is queued again this many times.
+AGGREGATOR_QUEUE_MAX_RETRIES = 2
+# Most seconds between two looks of `scrapy scheduler` for due sites.
+AGGREGATOR_SCHEDULER_TICK = 30.0
+# Set by `scrapy worker` on each crawl it starts (-s), recorded in its crawl_runs row.
+AGGREGATOR_JOB_ID = ""
+AGGREGATOR_WORKER_HOST = ""
+AGGREGATOR_WORKER_PID = 0
+
 # --- Store, duplicates, incremental crawling (docs/schema.md) -------------------
 # See docs/schema.md. Scraped articles not yet in the database wait in JSON-lines
 # files here (one per crawl), relative to the working directory unless absolute;

@@ -79,6 +79,8 @@ class Site:
     """Per-site overrides of health-check thresholds."""
     source: str = "<arguments>"
     """Where the definition came from, for error messages."""
+    every: float = 3600.0
+    """Seconds between two crawls queued by `scrapy scheduler` (site key `every`, "1h")."""
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -99,6 +101,7 @@ _KNOWN_KEYS = frozenset(
         "max_pages",
         "selectors",
         "checks",
+        "every",
     }
 )
 
@@ -256,6 +259,19 @@ def _max_pages(source: str, value: Any) -> int:
     return pages
 
 
+_EVERY_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_EVERY_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_every(source: str, value: Any) -> float:
+    """`every` ("90s", "15m", "1h", "1d") as seconds, more than zero."""
+    match = _EVERY_RE.match(value) if isinstance(value, str) else None
+    seconds = float(match.group(1)) * _EVERY_UNITS[match.group(2)] if match else 0.0
+    if seconds <= 0:
+        raise _fail(source, "every", f'expected a duration such as "15m" or "1h", got {value!r}')
+    return seconds
+
+
 def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>") -> Site:
     """Validate one definition (from TOML or `-a` strings) and return a `Site`."""
     if not NAME_RE.match(name):
@@ -294,6 +310,7 @@ def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>"
             raise _fail(source, "languages", f"{code!r} is not an ISO 639-1 code such as 'en'")
     timezone = _timezone(source, raw.get("timezone", "UTC"))
     max_pages = _max_pages(source, raw.get("max_pages", 3))
+    every = parse_every(source, raw.get("every", "1h"))
     return Site(
         name=name,
         start_urls=start_urls,
@@ -308,4 +325,5 @@ def build_site(name: str, raw: Mapping[str, Any], *, source: str = "<arguments>"
         selectors=_selectors(source, raw.get("selectors", {})),
         checks=_checks(source, raw.get("checks", {})),
         source=source,
+        every=every,
     )

@@ -64,6 +64,7 @@ from aggregator.health.figures import (
 )
 from aggregator.health.rules import Limits, resolve_limits
 from aggregator.health.verdict import Verdict
+from aggregator.queue.identity import worker_identity
 from aggregator.run.alerts import AlertSender
 from aggregator.run.files import write_stats_file
 from aggregator.run.judge import HealthJudge
@@ -119,6 +120,8 @@ class CrawlRun:
         self.ledger = ledger
         self.judge = HealthJudge(stats, limits, ledger, alerts, spider=self.spider, site=self.site)
         self.clock = get_clock(crawler.settings)
+        # Which `scrapy worker` and queue job started this crawl (none by hand or cron).
+        self.identity = worker_identity(crawler.settings)
         self.stats_file: str = crawler.settings.get("AGGREGATOR_STATS_FILE") or ""
         self.refusal: str | None = None
         """The finish reason of a run refused by the lock, None while it may crawl."""
@@ -196,7 +199,12 @@ class CrawlRun:
             raise CloseSpider(self.refusal)
         self.started_at = self.clock()
         if self.ledger is not None:
-            self.ledger.open(spider=self.spider, site=self.site, started_at=self.started_at)
+            self.ledger.open(
+                spider=self.spider,
+                site=self.site,
+                started_at=self.started_at,
+                identity=self.identity,
+            )
 
     def item_scraped(self, item: Any) -> None:
         published = ItemAdapter(item).get("published_at")
@@ -255,6 +263,7 @@ class CrawlRun:
             failed_checks=list(verdict.failed_checks) if verdict is not None else [],
             stats=json_safe(self.stats.get_stats()),
             counts=figures.counted_columns(),
+            identity=self.identity,
         )
 
     async def _record(self, record: RunRecord, figures: RunFigures) -> None:

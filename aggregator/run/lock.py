@@ -6,9 +6,8 @@ as a `CrawlLock`: `acquire()` returns holding it, raises `LockHeld` naming the
 holder, or raises another error when it cannot even try (a lock directory
 that cannot be written, a lock service that is down); `release()` may be
 called any number of times. `build_lock` picks the implementation; today it
-is the file lock below, and a lock shared between hosts (a PostgreSQL
-advisory lock keyed by the site's hosts) is a second implementation of the
-same protocol, chosen there.
+is the file lock below on SQLite, and on PostgreSQL a lock shared between
+machines (advisory locks keyed by the site's hosts, `aggregator/run/pglock.py`).
 
 Why `fcntl.flock` on `<AGGREGATOR_LOCK_DIR>/<site>.lock`: the kernel drops
 the lock when the holder's process ends, however it ends (a crash, SIGKILL,
@@ -120,9 +119,17 @@ class SiteFileLock:
 def build_lock(settings: BaseSettings, site: str, hosts: Sequence[str]) -> CrawlLock:
     """The lock for one site's crawl.
 
-    Today the file lock on `<AGGREGATOR_LOCK_DIR>/<site>.lock`; `hosts` (the
-    site's allowed domains and start-URL hosts) are unused by it and there for
-    a lock shared between machines, which keys on the hosts crawled.
+    With a PostgreSQL `AGGREGATOR_DATABASE_URL`, advisory locks on every host
+    in `hosts` (the site's allowed domains and start-URL hosts), shared by all
+    machines using that database (`aggregator/run/pglock.py`); otherwise the
+    file lock on `<AGGREGATOR_LOCK_DIR>/<site>.lock`, which covers this host.
     """
-    del hosts  # the file lock is keyed by the site's name alone
-    return SiteFileLock(lock_dir(settings.get("AGGREGATOR_LOCK_DIR")) / f"{site}.lock")
+    local = SiteFileLock(lock_dir(settings.get("AGGREGATOR_LOCK_DIR")) / f"{site}.lock")
+    url = settings.get("AGGREGATOR_DATABASE_URL") or ""
+    if url.startswith("postgresql"):
+        from aggregator.run.pglock import PgHostLock  # psycopg: only for PostgreSQL
+
+        # The file lock stands in while PostgreSQL is unreachable (the crawl then spools).
+        if any(host.strip() for host in hosts):
+            return PgHostLock(url, site, hosts, fallback=local)
+    return local

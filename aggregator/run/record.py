@@ -93,7 +93,14 @@ class RunLedger:
             raise
         return engine
 
-    def open(self, *, spider: str, site: str, started_at: datetime) -> None:
+    def open(
+        self,
+        *,
+        spider: str,
+        site: str,
+        started_at: datetime,
+        identity: dict[str, Any] | None = None,
+    ) -> None:
         """Insert the `running` row; a database that is down is said once, at close."""
         try:
             engine = self._engine()
@@ -103,7 +110,7 @@ class RunLedger:
         try:
             # No idle connection is held for the hours a crawl may take: close reconnects.
             self.run_id = CrawlRunRepository(engine).start(
-                spider=spider, site=site, started_at=started_at
+                spider=spider, site=site, started_at=started_at, **(identity or {})
             )
         except SQLAlchemyError as exc:
             logger.debug("Crawl run not started in the database: %s", exc)

@@ -175,6 +175,8 @@ class CrawlRun(Base):
         Index("ix_crawl_runs_spider_started_at", "spider", "started_at"),
         # `scrapy runs <site>`, `scrapy sites` and the health checks' history read by site.
         Index("ix_crawl_runs_site_started_at", "site", "started_at"),
+        # A worker finds the runs of a lost job by its id (docs/distributed.md).
+        Index("ix_crawl_runs_job_id", "job_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -193,6 +195,10 @@ class CrawlRun(Base):
     items_dropped: Mapped[int] = mapped_column(default=0)
     requests: Mapped[int] = mapped_column(default=0)
     errors: Mapped[int] = mapped_column(default=0)
+    # Set for crawls started by `scrapy worker`: where it ran and for which queue job.
+    worker_host: Mapped[str | None] = mapped_column(String(255))
+    worker_pid: Mapped[int | None]
+    job_id: Mapped[str | None] = mapped_column(String(64))
 
 
 # Tables whose SQL lives in their own module register here, so drift checks and

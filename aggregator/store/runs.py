@@ -43,10 +43,14 @@ class RunRecord:
     stats: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     """The counted columns (`COUNTED_COLUMNS`, declared once in `aggregator.health.figures`)."""
+    identity: dict[str, Any] = field(default_factory=dict)
+    """`worker_host`, `worker_pid`, `job_id` of a crawl started by `scrapy worker`, else empty."""
 
     def columns(self) -> dict[str, Any]:
         """The row's column values: the fields, with `counts` spread into its columns."""
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "counts"}
+        spread = ("counts", "identity")
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in spread}
+        values.update(self.identity)
         values.update({name: int(self.counts.get(name, 0)) for name in COUNTED_COLUMNS})
         return values
 
@@ -78,10 +82,12 @@ class CrawlRunRepository:
         """Whether the schema exists at all (a database never crawled into has none)."""
         return inspect(self.engine).has_table(CrawlRun.__tablename__)
 
-    def start(self, *, spider: str, site: str | None, started_at: datetime) -> int:
-        """Insert a `running` row; returns its id."""
+    def start(self, *, spider: str, site: str | None, started_at: datetime, **identity: Any) -> int:
+        """Insert a `running` row (with the worker's `identity`, if any); returns its id."""
         with Session(self.engine) as session, session.begin():
-            run = CrawlRun(spider=spider, site=site, started_at=started_at, status=RUNNING)
+            run = CrawlRun(
+                spider=spider, site=site, started_at=started_at, status=RUNNING, **identity
+            )
             session.add(run)
             session.flush()
             return run.id

@@ -89,7 +89,7 @@ def test_runs_are_recorded_and_shown_with_their_change(tmp_path: Path) -> None:
     # Articles found, with the change against the previous run of the site.
     assert seen(second) != seen(first)
     assert newest[7:9] == [str(seen(second)), f"({seen(second) - seen(first):+d})"]
-    assert newest[-2:] == ["29m", "-"]
+    assert newest[-3:] == ["29m", "-", "-"]  # newest article, failed checks, worker (none)
     assert oldest[7:9] == ["12", "12"]  # no previous run: no change shown
 
     as_json = run_scrapy(

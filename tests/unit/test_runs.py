@@ -14,7 +14,7 @@ from aggregator.cli import format_table
 from aggregator.health.figures import figures_from_stats, json_safe
 from aggregator.health.rules import CHECKS, Failure
 from aggregator.health.verdict import Verdict
-from aggregator.reports import age, duration, run_json, table_row
+from aggregator.reports import RUN_HEADERS, age, duration, run_json, table_row
 from aggregator.run.crawl_run import outcome_of
 from aggregator.run.outcome import decide, overall_status
 from aggregator.run.summary import summary_line
@@ -181,9 +181,11 @@ def test_the_table_shows_changes_and_flags_failures(repository: CrawlRunReposito
     repository.finish(None, record("a", 61, FAILED, items=4))
     newest, older = repository.recent(site="a")
     row = table_row(newest, repository.previous(newest))
-    assert row[3] == "FAILED" and row[-1] == "no_articles"
+    cell = dict(zip(RUN_HEADERS, row, strict=True))
+    assert row[3] == "FAILED" and cell["FAILED CHECKS"] == "no_articles"
+    assert cell["WORKER"] == "-"  # not started by `scrapy worker`
     assert row[6] == "4 (-8)"  # items against the previous run
-    assert row[5] == "0:01:15" and row[-2] == "29m"
+    assert row[5] == "0:01:15" and cell["NEWEST"] == "29m"
     assert table_row(older, None)[6] == "12"
     data = run_json(newest, repository.previous(newest))
     assert row[14] == "1 (+1)"  # errors against the previous run

@@ -1,0 +1,90 @@
+"""`scrapy enqueue [site ...] [--all] [--due]`: put site-crawl jobs on the queue and say which.
+
+One line per site: `queued <site> (job N)`, or `waiting <site>` when a job
+for it is already waiting (a site never waits twice). Named sites are queued
+even when disabled; `--all` queues every enabled site, `--due` those whose
+`every` has passed since their last run (see `aggregator/queue/schedule.py`).
+
+Settings: `AGGREGATOR_BROKER_URL`, `AGGREGATOR_DATABASE_URL`, `AGGREGATOR_SITES_DIR`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from aggregator.cli import checked_database_url
+from aggregator.clock import get_clock
+from aggregator.queue.broker import (
+    BrokerConfigError,
+    QueueUnavailable,
+    broker_url,
+    open_queue,
+    run_async,
+)
+from aggregator.queue.config import configured_sites
+from aggregator.queue.schedule import due_sites, enqueue
+from aggregator.store.jobruns import last_started
+from aggregator.store.schema import open_engine
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[site ...] [--all] [--due]"
+
+    def short_desc(self) -> str:
+        return "Queue site-crawl jobs for the workers and print what was queued"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--all", action="store_true", help="every enabled site")
+        parser.add_argument("--due", action="store_true", help="enabled sites whose `every` passed")
+
+    def _names(self, args: list[str], opts: argparse.Namespace) -> list[str]:
+        assert self.settings is not None
+        if bool(args) + opts.all + opts.due != 1:
+            raise UsageError("name sites, or give --all or --due (one of them)")
+        sites = configured_sites(self.settings)
+        unknown = [name for name in args if name not in sites]
+        if unknown:
+            known = ", ".join(sorted(sites)) or "none"
+            raise UsageError(f"unknown site {unknown[0]!r}; configured sites: {known}")
+        if args:
+            return list(dict.fromkeys(args))
+        if opts.all:
+            return sorted(name for name, site in sites.items() if site.enabled)
+        engine = open_engine(checked_database_url(self.settings))
+        try:
+            last = last_started(engine)
+        finally:
+            engine.dispose()
+        return due_sites(sites, last, get_clock(self.settings)())
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        try:
+            url = broker_url(self.settings)
+            names = self._names(args, opts)
+        except (BrokerConfigError, ValueError) as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        if not names:
+            print("Nothing to queue")
+            return
+        try:
+            queued = run_async(_enqueue(url, names))
+        except QueueUnavailable as exc:
+            print(f"error: {exc}")
+            self.exitcode = 1
+            return
+        for name, job_id in queued:
+            print(f"queued {name} (job {job_id})" if job_id else f"waiting {name} (already queued)")
+
+
+async def _enqueue(url: str, names: list[str]) -> list[tuple[str, int | None]]:
+    async with open_queue(url) as app:
+        return await enqueue(app, names)

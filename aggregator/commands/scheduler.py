@@ -1,0 +1,90 @@
+"""`scrapy scheduler`: the one long-running process that queues each enabled site when due.
+
+At start it queues every enabled site whose `every` (site key, default 1h)
+has passed since its last run, then each site again `every` seconds after it
+last queued it. One line per queued site. Runs until SIGTERM or SIGINT (exit
+0). Reads the site files once: restart it after adding or changing sites.
+See `aggregator/queue/schedule.py`.
+
+Settings: `AGGREGATOR_BROKER_URL`, `AGGREGATOR_DATABASE_URL`,
+`AGGREGATOR_SCHEDULER_TICK`, `AGGREGATOR_SITES_DIR`, `AGGREGATOR_CLOCK`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.utils.log import configure_logging
+
+from aggregator.cli import checked_database_url
+from aggregator.clock import get_clock
+from aggregator.queue.broker import (
+    BrokerConfigError,
+    QueueUnavailable,
+    broker_url,
+    open_queue,
+    run_async,
+)
+from aggregator.queue.config import configured_sites
+from aggregator.queue.schedule import first_delays, run_scheduler
+from aggregator.sites import Site
+from aggregator.store.jobruns import last_started
+from aggregator.store.schema import open_engine
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return ""
+
+    def short_desc(self) -> str:
+        return "Queue each enabled site whenever its `every` interval comes round"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        if args:
+            raise UsageError("scrapy scheduler takes no arguments")
+        try:
+            url = broker_url(self.settings)
+            sites = configured_sites(self.settings)
+        except (BrokerConfigError, ValueError) as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        engine = open_engine(checked_database_url(self.settings))
+        try:
+            last = last_started(engine)
+        finally:
+            engine.dispose()
+        delays = first_delays(sites, last, get_clock(self.settings)())
+        if not delays:
+            print("No enabled sites to schedule (see sites/*.toml)")
+            return
+        configure_logging(self.settings)
+        tick = self.settings.getfloat("AGGREGATOR_SCHEDULER_TICK", 30.0)
+        try:
+            run_async(_schedule(url, sites, delays, tick))
+        except QueueUnavailable as exc:
+            print(f"error: {exc}")
+            self.exitcode = 1
+
+
+def _report(name: str, job_id: int | None) -> None:
+    print(f"queued {name} (job {job_id})" if job_id else f"waiting {name} (already queued)")
+
+
+async def _schedule(
+    url: str, sites: dict[str, Site], delays: dict[str, float], tick: float
+) -> None:
+    async with open_queue(url) as app:
+        task = asyncio.create_task(run_scheduler(app, sites, delays, tick=tick, report=_report))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, task.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
