@@ -25,9 +25,7 @@ from aggregator.queue.broker import (
     run_async,
 )
 from aggregator.queue.config import configured_sites
-from aggregator.queue.schedule import due_sites, enqueue
-from aggregator.store.jobruns import last_started
-from aggregator.store.schema import open_engine
+from aggregator.queue.schedule import due_sites, enqueue, last_runs, queued_line
 
 
 class Command(ScrapyCommand):
@@ -58,11 +56,7 @@ class Command(ScrapyCommand):
             return list(dict.fromkeys(args))
         if opts.all:
             return sorted(name for name, site in sites.items() if site.enabled)
-        engine = open_engine(checked_database_url(self.settings))
-        try:
-            last = last_started(engine)
-        finally:
-            engine.dispose()
+        last = last_runs(checked_database_url(self.settings))
         return due_sites(sites, last, get_clock(self.settings)())
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -82,7 +76,7 @@ class Command(ScrapyCommand):
             self.exitcode = 1
             return
         for name, job_id in queued:
-            print(f"queued {name} (job {job_id})" if job_id else f"waiting {name} (already queued)")
+            print(queued_line(name, job_id))
 
 
 async def _enqueue(url: str, names: list[str]) -> list[tuple[str, int | None]]:

@@ -31,10 +31,8 @@ from aggregator.queue.broker import (
     run_async,
 )
 from aggregator.queue.config import configured_sites
-from aggregator.queue.schedule import first_delays, run_scheduler
+from aggregator.queue.schedule import first_delays, last_runs, queued_line, run_scheduler
 from aggregator.sites import Site
-from aggregator.store.jobruns import last_started
-from aggregator.store.schema import open_engine
 
 
 class Command(ScrapyCommand):
@@ -56,11 +54,7 @@ class Command(ScrapyCommand):
             sites = configured_sites(self.settings)
         except (BrokerConfigError, ValueError) as exc:
             raise UsageError(str(exc), print_help=False) from None
-        engine = open_engine(checked_database_url(self.settings))
-        try:
-            last = last_started(engine)
-        finally:
-            engine.dispose()
+        last = last_runs(checked_database_url(self.settings))
         delays = first_delays(sites, last, get_clock(self.settings)())
         if not delays:
             print("No enabled sites to schedule (see sites/*.toml)")
@@ -75,7 +69,7 @@ class Command(ScrapyCommand):
 
 
 def _report(name: str, job_id: int | None) -> None:
-    print(f"queued {name} (job {job_id})" if job_id else f"waiting {name} (already queued)")
+    print(queued_line(name, job_id))
 
 
 async def _schedule(

@@ -24,11 +24,27 @@ from typing import TYPE_CHECKING
 
 from aggregator.queue.broker import defer_crawl
 from aggregator.sites import Site
+from aggregator.store.jobruns import last_started
+from aggregator.store.schema import open_engine
 
 if TYPE_CHECKING:
     import procrastinate
 
 logger = logging.getLogger(__name__)
+
+
+def last_runs(database_url: str) -> dict[str, datetime]:
+    """When each site's latest crawl started, read once from the database at `database_url`."""
+    engine = open_engine(database_url)
+    try:
+        return last_started(engine)
+    finally:
+        engine.dispose()
+
+
+def queued_line(name: str, job_id: int | None) -> str:
+    """What `enqueue` and the scheduler print for one site they queued (or found queued)."""
+    return f"queued {name} (job {job_id})" if job_id else f"waiting {name} (already queued)"
 
 
 def due_sites(
