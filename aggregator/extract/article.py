@@ -65,7 +65,7 @@ def _date(
     url: str,
     root: HtmlElement,
     title: str | None,
-    stamps: dict[str, Stamp],
+    stamps: Callable[[], dict[str, Stamp]],
 ) -> tuple[str | None, str | None, str | None]:
     """Raw date, its DATE_SOURCES kind, and the layer that supplied it."""
     candidates: list[tuple[str | None, str]] = []
@@ -79,17 +79,18 @@ def _date(
     if name == "published":
         layer_of[len(candidates)] = "url"
         candidates.append((datefind.url_date(url), "url"))
-    stamp, updated = stamps.get(name), stamps.get("modified")
+    # Only an ISO datetime would outrank every value found so far, and the visible
+    # stamps and the text scan are the costliest layers: skip them when one is there.
+    precise = any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates)
+    stamp = None if precise else stamps().get(name)
     visible: tuple[int, date, bool] | None = None
     if stamp is not None:
         visible = (len(candidates), stamp.parsed.value.date(), stamp.parsed.precision != "day")
         layer_of[len(candidates)] = "stamp"
         candidates.append((stamp.raw, "text"))
-    # Only an ISO datetime would outrank every value found so far, and the
-    # text scan is the costliest layer: skip it when one is already there.
-    precise = any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates)
     if name == "published" and stamp is None and not precise:
         found = datefind.text_date(root, title)
+        updated = stamps().get("modified")
         if found and updated is not None and found in updated.raw:
             found = None  # the date the "Updated …" stamp already gave to modified
         layer_of[len(candidates)] = "text"
@@ -98,7 +99,7 @@ def _date(
     if index is None:
         return None, None, None
     value = norm_space(candidates[index][0])
-    if name == "published" and value.endswith(("Z", "+00:00")) and stamp is None:
+    if name == "published" and value.endswith(("Z", "+00:00")) and name not in stamps():
         # A UTC instant: the wall time printed under the headline gives the site's offset.
         local = local_form(value, datefind.text_date(root, title))
         if local:
@@ -190,7 +191,7 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
     """Every field but the body, each from the first layer that has it."""
     site, _ = _pick(layers, "site_name")
     item.title, item.sources["title"] = _title(root, layers, url, site)
-    stamps = find_stamps(root)
+    stamps = cache(lambda: find_stamps(root))  # one scan, only for a field without ISO time
     for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
         value, kind, layer = _date(layers, name, url, root, item.title, stamps)
         setattr(item, attr, value)

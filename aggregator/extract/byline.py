@@ -52,11 +52,15 @@ def _noisy(el: HtmlElement, tags: tuple[str, ...] = ("aside", "nav", "footer")) 
 
 _HEADLINE = etree.XPath("boolean(.//h1)")
 # Author pages: /author/jane-doe, /autoren/jane-doe, /autor/, /authors/, /auteur/.
-_AUTHOR_HREF = etree.XPath(
-    "//body//a[contains(@href, '/author/') or contains(@href, '/autor/')"
-    " or contains(@href, '/autoren/') or contains(@href, '/authors/')"
-    " or contains(@href, '/auteur/')]"
-)
+# One cheap contains() per link in XPath (a mega-menu has hundreds), then the exact
+# path segments in Python: five contains() per link cost 1.4 ms on a 95 KB page.
+_AUT_HREF = etree.XPath("//body//a[contains(@href, '/aut')]")
+_AUTHOR_PATH = re.compile(r"/(?:author|authors|autor|autoren|auteur)/")
+
+
+def _author_page_links(root: HtmlElement) -> list[HtmlElement]:
+    """Links to an author's page (`/author/`, `/autor/`, `/autoren/`, `/authors/`, `/auteur/`)."""
+    return [a for a in _AUT_HREF(root) if _AUTHOR_PATH.search(a.get("href") or "")]
 
 
 _MAX_CLASSED = 5000
@@ -105,7 +109,7 @@ def byline_authors(
     if names:
         return names[:5]
     # A link to an author page whose text is a name (two to five words, no "All articles").
-    named = [text_of(a) for a in _AUTHOR_HREF(root)[:20] if not _noisy(a)]
+    named = [text_of(a) for a in _author_page_links(root)[:20] if not _noisy(a)]
     names = [n for n in named if 2 <= len(n.split()) <= 5 and len(n) <= _MAX_NAME]
     if names:
         return list(dict.fromkeys(names))[:5]
