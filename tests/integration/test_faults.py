@@ -122,6 +122,13 @@ class TcpProxy:
                 s.close()
 
 
+def proxy_to(database_url: str) -> tuple[TcpProxy, str]:
+    """A proxy in front of the PostgreSQL server of `database_url`, and the URL through it."""
+    direct = make_url(database_url)
+    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
+    return proxy, direct.set(port=proxy.port).render_as_string(False)
+
+
 def closed_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port: int = probe.getsockname()[1]
@@ -160,9 +167,7 @@ def test_database_down_at_start_spools_everything_and_replay_stores_it(
 def test_database_lost_mid_crawl_spools_the_rest_and_replay_stores_it(
     site: NewsSite, tmp_path: Path, postgres_url: str
 ) -> None:
-    direct = make_url(postgres_url)
-    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
-    via_proxy = direct.set(port=proxy.port).render_as_string(False)
+    proxy, via_proxy = proxy_to(postgres_url)
     with SiteServer(site, delay=0.3) as server:
         crawl = start_scrapy(
             news_crawl_args(server),
@@ -225,9 +230,7 @@ def test_silent_postgresql_connection_sigterm_ends_the_crawl_and_replay_stores_e
     site: NewsSite, tmp_path: Path, postgres_url: str
 ) -> None:
     """Issue 15, fault 2: a frozen connection froze the crawl, and SIGTERM did not end it."""
-    direct = make_url(postgres_url)
-    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
-    via_proxy = direct.set(port=proxy.port).render_as_string(False)
+    proxy, via_proxy = proxy_to(postgres_url)
     log = tmp_path / "crawl.log"
     settings = {
         "AGGREGATOR_DATABASE_URL": via_proxy,
@@ -277,9 +280,8 @@ def test_silent_postgresql_connection_fails_each_call_instead_of_hanging(
     postgres_url: str,
 ) -> None:
     """Issue 15, fault 2, one call at a time: a pre-ping, a statement, a new connection."""
-    direct = make_url(postgres_url)
-    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
-    engine = open_engine(direct.set(port=proxy.port).render_as_string(False), timeout=1)
+    proxy, via_proxy = proxy_to(postgres_url)
+    engine = open_engine(via_proxy, timeout=1)
     errors: list[str] = []
 
     def use() -> None:

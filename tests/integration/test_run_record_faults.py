@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from aggregator.demo.server import SiteServer
 from aggregator.demo.site import NewsSite
 from aggregator.store.models import CrawlRun
 from aggregator.store.schema import open_engine
-from tests.integration.test_faults import TcpProxy, stored_titles, wait_until
+from tests.integration.test_faults import proxy_to, stored_titles, wait_until
 from tests.support import news_crawl_args, run_scrapy, start_scrapy
 
 
@@ -35,9 +34,7 @@ def runs(database_url: str) -> list[CrawlRun]:
 def test_a_run_row_is_not_left_running_after_a_database_outage_mid_crawl(
     site: NewsSite, tmp_path: Path, postgres_url: str
 ) -> None:
-    direct = make_url(postgres_url)
-    proxy = TcpProxy((direct.host or "127.0.0.1", direct.port or 5432))
-    via_proxy = direct.set(port=proxy.port).render_as_string(False)
+    proxy, via_proxy = proxy_to(postgres_url)
     with SiteServer(site, delay=0.3) as server:
         crawl = start_scrapy(
             news_crawl_args(server),
