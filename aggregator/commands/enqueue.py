@@ -17,15 +17,6 @@ from scrapy.exceptions import UsageError
 
 from aggregator.cli import checked_database_url
 from aggregator.clock import get_clock
-from aggregator.queue.broker import (
-    BrokerConfigError,
-    QueueUnavailable,
-    broker_url,
-    open_queue,
-    run_async,
-)
-from aggregator.queue.config import configured_sites
-from aggregator.queue.schedule import due_sites, enqueue, last_runs, queued_line
 
 
 class Command(ScrapyCommand):
@@ -45,6 +36,9 @@ class Command(ScrapyCommand):
 
     def _names(self, args: list[str], opts: argparse.Namespace) -> list[str]:
         assert self.settings is not None
+        from aggregator.queue.config import configured_sites
+        from aggregator.queue.schedule import due_sites, last_runs
+
         if bool(args) + opts.all + opts.due != 1:
             raise UsageError("name sites, or give --all or --due (one of them)")
         sites = configured_sites(self.settings)
@@ -61,6 +55,16 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
+        # The queue (psycopg, procrastinate) loads with the queue commands alone: Scrapy
+        # imports every command module for every command, `scrapy crawl` included.
+        from aggregator.queue.broker import (
+            BrokerConfigError,
+            QueueUnavailable,
+            broker_url,
+            run_async,
+        )
+        from aggregator.queue.schedule import queued_line
+
         try:
             url = broker_url(self.settings)
             names = self._names(args, opts)
@@ -80,5 +84,8 @@ class Command(ScrapyCommand):
 
 
 async def _enqueue(url: str, names: list[str]) -> list[tuple[str, int | None]]:
+    from aggregator.queue.broker import open_queue
+    from aggregator.queue.schedule import enqueue
+
     async with open_queue(url) as app:
         return await enqueue(app, names)

@@ -23,15 +23,6 @@ from scrapy.utils.log import configure_logging
 
 from aggregator.cli import checked_database_url
 from aggregator.clock import get_clock
-from aggregator.queue.broker import (
-    BrokerConfigError,
-    QueueUnavailable,
-    broker_url,
-    open_queue,
-    run_async,
-)
-from aggregator.queue.config import configured_sites
-from aggregator.queue.schedule import first_delays, last_runs, queued_line, run_scheduler
 from aggregator.sites import Site
 
 
@@ -49,6 +40,17 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if args:
             raise UsageError("scrapy scheduler takes no arguments")
+        # The queue (psycopg, procrastinate) loads with the queue commands alone: Scrapy
+        # imports every command module for every command, `scrapy crawl` included.
+        from aggregator.queue.broker import (
+            BrokerConfigError,
+            QueueUnavailable,
+            broker_url,
+            run_async,
+        )
+        from aggregator.queue.config import configured_sites
+        from aggregator.queue.schedule import first_delays, last_runs
+
         try:
             url = broker_url(self.settings)
             sites = configured_sites(self.settings)
@@ -69,12 +71,17 @@ class Command(ScrapyCommand):
 
 
 def _report(name: str, job_id: int | None) -> None:
+    from aggregator.queue.schedule import queued_line
+
     print(queued_line(name, job_id))
 
 
 async def _schedule(
     url: str, sites: dict[str, Site], delays: dict[str, float], tick: float
 ) -> None:
+    from aggregator.queue.broker import open_queue
+    from aggregator.queue.schedule import run_scheduler
+
     async with open_queue(url) as app:
         task = asyncio.create_task(run_scheduler(app, sites, delays, tick=tick, report=_report))
         loop = asyncio.get_running_loop()

@@ -19,7 +19,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.cli import checked_database_url
 from aggregator.clock import get_clock
-from aggregator.serve import serve
 from aggregator.store.schema import SchemaError
 
 
@@ -51,6 +50,8 @@ class Command(ScrapyCommand):
             raise UsageError("--port must be between 0 and 65535")
         url = checked_database_url(self.settings, opts.database)
         token = self.settings.get("AGGREGATOR_SERVE_TOKEN") or None
+        from aggregator.serve import serve  # aiohttp and Jinja2: not for every scrapy command
+
         try:
             serve(url, host=opts.host, port=opts.port, token=token, clock=get_clock(self.settings))
         except (SchemaError, SQLAlchemyError, OSError) as exc:

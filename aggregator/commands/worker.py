@@ -16,15 +16,6 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import configure_logging
 
-from aggregator.queue.broker import (
-    BrokerConfigError,
-    QueueUnavailable,
-    broker_url,
-    run_async,
-)
-from aggregator.queue.config import configured_sites, crawl_runner, worker_options
-from aggregator.queue.worker import run_worker
-
 
 class Command(ScrapyCommand):
     requires_project = True
@@ -57,6 +48,17 @@ class Command(ScrapyCommand):
             raise UsageError("scrapy worker takes no arguments")
         if opts.concurrency < 1:
             raise UsageError("-c must be 1 or more", print_help=False)
+        # The queue (psycopg, procrastinate) loads with the queue commands alone: Scrapy
+        # imports every command module for every command, `scrapy crawl` included.
+        from aggregator.queue.broker import (
+            BrokerConfigError,
+            QueueUnavailable,
+            broker_url,
+            run_async,
+        )
+        from aggregator.queue.config import configured_sites, crawl_runner, worker_options
+        from aggregator.queue.worker import run_worker
+
         try:
             url = broker_url(self.settings)
             sites = configured_sites(self.settings)

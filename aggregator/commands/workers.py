@@ -14,19 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from aggregator.cli import format_table, when
-from aggregator.queue.broker import (
-    BrokerConfigError,
-    QueueUnavailable,
-    broker_url,
-    open_queue,
-    run_async,
-)
-from aggregator.queue.registry import WorkerRow, list_workers
+
+if TYPE_CHECKING:
+    from aggregator.queue.registry import WorkerRow
 
 HEADERS = ("HOST", "PID", "STATE", "RUNNING", "CRAWLING", "SINCE (UTC)", "OUTCOMES")
 
@@ -57,6 +53,15 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if args:
             raise UsageError("scrapy workers takes no arguments")
+        # The queue (psycopg, procrastinate) loads with the queue commands alone: Scrapy
+        # imports every command module for every command, `scrapy crawl` included.
+        from aggregator.queue.broker import (
+            BrokerConfigError,
+            QueueUnavailable,
+            broker_url,
+            run_async,
+        )
+
         try:
             url = broker_url(self.settings)
         except BrokerConfigError as exc:
@@ -77,5 +82,8 @@ class Command(ScrapyCommand):
 
 
 async def _workers(url: str, stalled_after: float) -> list[WorkerRow]:
+    from aggregator.queue.broker import open_queue
+    from aggregator.queue.registry import list_workers
+
     async with open_queue(url) as app:
         return await list_workers(app, stalled_after)
