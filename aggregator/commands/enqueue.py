@@ -55,31 +55,19 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        # The queue (psycopg, procrastinate) loads with the queue commands alone: Scrapy
-        # imports every command module for every command, `scrapy crawl` included.
-        from aggregator.queue.broker import (
-            BrokerConfigError,
-            QueueUnavailable,
-            broker_url,
-            run_async,
-        )
+        # Imported here, not above: see aggregator/queue/commandline.py.
+        from aggregator.queue.broker import broker_url
+        from aggregator.queue.commandline import run_on_queue, usage_on_bad_config
         from aggregator.queue.schedule import queued_line
 
-        try:
+        with usage_on_bad_config():
             url = broker_url(self.settings)
             names = self._names(args, opts)
-        except (BrokerConfigError, ValueError) as exc:
-            raise UsageError(str(exc), print_help=False) from None
         if not names:
             print("Nothing to queue")
             return
-        try:
-            queued = run_async(_enqueue(url, names))
-        except QueueUnavailable as exc:
-            print(f"error: {exc}")
-            self.exitcode = 1
-            return
-        for name, job_id in queued:
+        queued = run_on_queue(self, _enqueue(url, names))
+        for name, job_id in queued or []:
             print(queued_line(name, job_id))
 
 

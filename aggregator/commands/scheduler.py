@@ -40,22 +40,15 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if args:
             raise UsageError("scrapy scheduler takes no arguments")
-        # The queue (psycopg, procrastinate) loads with the queue commands alone: Scrapy
-        # imports every command module for every command, `scrapy crawl` included.
-        from aggregator.queue.broker import (
-            BrokerConfigError,
-            QueueUnavailable,
-            broker_url,
-            run_async,
-        )
+        # Imported here, not above: see aggregator/queue/commandline.py.
+        from aggregator.queue.broker import broker_url
+        from aggregator.queue.commandline import run_on_queue, usage_on_bad_config
         from aggregator.queue.config import configured_sites
         from aggregator.queue.schedule import first_delays, last_runs
 
-        try:
+        with usage_on_bad_config():
             url = broker_url(self.settings)
             sites = configured_sites(self.settings)
-        except (BrokerConfigError, ValueError) as exc:
-            raise UsageError(str(exc), print_help=False) from None
         last = last_runs(checked_database_url(self.settings))
         delays = first_delays(sites, last, get_clock(self.settings)())
         if not delays:
@@ -63,11 +56,7 @@ class Command(ScrapyCommand):
             return
         configure_logging(self.settings)
         tick = self.settings.getfloat("AGGREGATOR_SCHEDULER_TICK", 30.0)
-        try:
-            run_async(_schedule(url, sites, delays, tick))
-        except QueueUnavailable as exc:
-            print(f"error: {exc}")
-            self.exitcode = 1
+        run_on_queue(self, _schedule(url, sites, delays, tick))
 
 
 def _report(name: str, job_id: int | None) -> None:

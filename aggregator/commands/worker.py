@@ -48,27 +48,16 @@ class Command(ScrapyCommand):
             raise UsageError("scrapy worker takes no arguments")
         if opts.concurrency < 1:
             raise UsageError("-c must be 1 or more", print_help=False)
-        # The queue (psycopg, procrastinate) loads with the queue commands alone: Scrapy
-        # imports every command module for every command, `scrapy crawl` included.
-        from aggregator.queue.broker import (
-            BrokerConfigError,
-            QueueUnavailable,
-            broker_url,
-            run_async,
-        )
+        # Imported here, not above: see aggregator/queue/commandline.py.
+        from aggregator.queue.broker import broker_url
+        from aggregator.queue.commandline import run_on_queue, usage_on_bad_config
         from aggregator.queue.config import configured_sites, crawl_runner, worker_options
         from aggregator.queue.worker import run_worker
 
-        try:
+        with usage_on_bad_config():
             url = broker_url(self.settings)
             sites = configured_sites(self.settings)
-        except (BrokerConfigError, ValueError) as exc:
-            raise UsageError(str(exc), print_help=False) from None
         configure_logging(self.settings)
         runner = crawl_runner(self.settings, sites)
         options = worker_options(self.settings, opts.concurrency)
-        try:
-            run_async(run_worker(url, runner, options))
-        except QueueUnavailable as exc:
-            print(f"error: {exc}")
-            self.exitcode = 1
+        run_on_queue(self, run_worker(url, runner, options))

@@ -53,25 +53,15 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if args:
             raise UsageError("scrapy workers takes no arguments")
-        # The queue (psycopg, procrastinate) loads with the queue commands alone: Scrapy
-        # imports every command module for every command, `scrapy crawl` included.
-        from aggregator.queue.broker import (
-            BrokerConfigError,
-            QueueUnavailable,
-            broker_url,
-            run_async,
-        )
+        # Imported here, not above: see aggregator/queue/commandline.py.
+        from aggregator.queue.broker import broker_url
+        from aggregator.queue.commandline import run_on_queue, usage_on_bad_config
 
-        try:
+        with usage_on_bad_config():
             url = broker_url(self.settings)
-        except BrokerConfigError as exc:
-            raise UsageError(str(exc), print_help=False) from None
         stalled = self.settings.getfloat("AGGREGATOR_QUEUE_STALLED_AFTER", 30.0)
-        try:
-            rows = run_async(_workers(url, stalled))
-        except QueueUnavailable as exc:
-            print(f"error: {exc}")
-            self.exitcode = 1
+        rows = run_on_queue(self, _workers(url, stalled))
+        if rows is None:
             return
         if opts.json:
             print(json.dumps([asdict(row) for row in rows], indent=2, default=str))
