@@ -14,15 +14,25 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache, partial
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.extract import clean, datefind, jsonld, meta, pagekind, safety, selectors, text
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
 from aggregator.extract.dateline import body_dateline
-from aggregator.extract.document import decode, headlines, norm_space, parse_html, text_of
+from aggregator.extract.document import (
+    body_of,
+    class_id,
+    decode,
+    headlines,
+    norm_space,
+    parse_html,
+    text_of,
+)
 from aggregator.extract.stamps import Stamp, find_stamps, local_form
 from aggregator.extract.title import choose_title
 from aggregator.items import ArticleItem
@@ -119,20 +129,49 @@ def _is_logo(heading: HtmlElement, url: str) -> bool:
     return False
 
 
-def _headings(root: HtmlElement, url: str) -> list[str]:
-    """Visible h1 texts that may be the headline, in page order."""
-    shown = [h for h in headlines(root) if all(a.tag != "nav" for a in h.iterancestors())]
+def _in_trail(heading: HtmlElement) -> bool:
+    """A heading inside navigation or a breadcrumb trail: the trail's last crumb, not the headline.
+
+    Some layouts put the page's only `<h1>` in the breadcrumb (for search engines)
+    and show the headline in an `<h2>` of the article header.
+    """
+    for above in heading.iterancestors():
+        if above.tag == "nav" or "breadcrumb" in class_id(above):
+            return True
+    return False
+
+
+def _headings(root: HtmlElement, url: str) -> tuple[list[str], list[str]]:
+    """Visible h1 texts that may be the headline, then the second-rank headings, in page order.
+
+    The second rank (`itemprop=headline` elements, then `<h2>`) is only consulted by
+    `choose_title` when no `<h1>` is left and a metadata title confirms the heading.
+    """
+    shown = [h for h in headlines(root) if not _in_trail(h)]
     found = [text_of(h) for h in shown[:8] if not _is_logo(h, url)]
-    return [h for h in found if 3 <= len(h) <= 400]
+    body = body_of(root)
+    lesser = [] if body is None else _HEADLINE_PROPS(body)[:2] + list(islice(body.iter("h2"), 4))
+    second = [text_of(h) for h in lesser if not _in_trail(h)]
+    return [h for h in found if 3 <= len(h) <= 400], [h for h in second if 3 <= len(h) <= 400]
+
+
+_HEADLINE_PROPS = etree.XPath(".//*[@itemprop='headline'][not(self::meta)]")
 
 
 def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tuple[str | None, str]:
     chosen, _layer = _pick(layers[:1], "title")
     if chosen:
         return str(chosen), "selectors"
-    metadata = [(v["title"], layer) for layer, v in layers[1:] if v.get("title")]
+    metadata: list[tuple[str, str]] = []
+    for layer, values in layers[1:]:
+        # The meta layer offers every distinct title it has (og:title, twitter:title,
+        # `<meta name=headline>`…): comparing them reveals a site suffix that one carries.
+        titles = values.get("titles") or ([values["title"]] if values.get("title") else [])
+        metadata.extend((title, layer) for title in titles)
     page_titles = [text_of(t) for t in root.iter("title")]
-    return choose_title(metadata, _headings(root, url), next(iter(page_titles), None), url, site)
+    headings, second = _headings(root, url)
+    page_title = next(iter(page_titles), None)
+    return choose_title(metadata, headings, page_title, url, site, second)
 
 
 def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:

@@ -80,8 +80,11 @@ def meta_fields(meta: dict[str, list[str]]) -> Fields:
     # co-authors; `article:author` is often a profile URL, then the next key is asked.
     named = (meta.get(key, []) for key in AUTHOR_KEYS)
     authors = next((v[:5] for v in named if any("://" not in a for a in v)), [])
+    # Every distinct title the tags give: the headline chooser compares them with each other.
+    titles = list(dict.fromkeys(meta[key][0] for key in (*TITLE_KEYS, "headline") if meta.get(key)))
     fields: Fields = {
         "title": _first(meta, TITLE_KEYS),
+        "titles": titles,
         "published": _first(meta, PUBLISHED_KEYS),
         "modified": _first(meta, MODIFIED_KEYS),
         "authors": authors,

@@ -5,9 +5,15 @@ Candidates are the visible `<h1>` headings, JSON-LD `headline`, OpenGraph /
 rather than with word lists: a part of `<title>` or `og:title` that no other
 candidate carries is a site name or section; an `<h1>` that ends with another
 candidate's whole text carries a section kicker in front of it; an `<h1>` that
-is itself a part of `<title>` other than the headline is the site's logo.
+is itself a part of `<title>` other than the headline is the site's logo; a
+title that is another candidate plus a glued-on "-Section|Site" carries a suffix.
 The visible headline is preferred when a second candidate confirms it or shares
-its words, because `og:title` and JSON-LD are often SEO variants.
+its words, because `og:title` and JSON-LD are often SEO variants. When the
+layout leaves the separator out between a kicker and the headline
+("KickerHeadline"), the metadata's spelling of the same words is taken. An
+`<h1>` in a breadcrumb trail is the trail's last crumb; with no other `<h1>`,
+a second-rank heading (`<h2>`, `itemprop=headline`) that a metadata title
+confirms stands in for it.
 
 No settings, no stats.
 """
@@ -28,6 +34,8 @@ SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|·|»|•|/|:)\s+")
 # Characters that change a string's bytes but not what a reader sees.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _DANGLING = " |-\u2013\u2014:·•/"
+# Characters that join a kicker, headline, section and site name when no space surrounds them.
+_JOINERS = frozenset("|-\u2013\u2014:·•/»\u3163\uff5c")
 _WORD = re.compile(r"\w{4,}")
 # Generic host labels that say nothing about which site a page is on.
 _HOST_NOISE = frozenset(("www", "com", "net", "org", "news", "blog", "co", "gov", "edu", "ac"))
@@ -121,6 +129,57 @@ def _shared_parts(titles: list[str]) -> set[str]:
     return found
 
 
+def _punctuated(heading: str, title: str) -> bool:
+    """True when `title` is `heading` with separators added between its parts.
+
+    A heading built from a kicker and a headline in separate elements reads
+    "Kicker Headline" (or "KickerHeadline"); the metadata spells the same words
+    "Kicker: Headline" or "Kicker / Headline", as the page shows them.
+    """
+    shown, given = "".join(heading.split()), "".join(title.split())
+    matched, added = 0, False
+    for char in given:
+        if matched < len(shown) and char == shown[matched]:
+            matched += 1
+        elif char in _JOINERS:
+            added = True
+        else:
+            return False
+    return added and matched == len(shown)
+
+
+def _without_glued_suffix(titles: list[str]) -> dict[str, str]:
+    """Titles that are another candidate plus a suffix glued on by a separator, and that candidate.
+
+    "Headline-Section|Site" beside a plain "Headline" (CJK sites often put no
+    spaces around the dash) reveals the suffix; SEPARATORS needs spaces, so it
+    cannot split such a title by itself.
+    """
+    found: dict[str, str] = {}
+    for title in titles:
+        for other in titles:
+            rest = title[len(other) :]
+            if (
+                len(other) >= 10
+                and title.startswith(other)
+                and rest[:1] in _JOINERS
+                and len(rest) <= 30
+                and " " not in rest.strip()
+            ):
+                found[title] = other
+    return found
+
+
+def _confirmed(heading: str, others: list[str]) -> bool:
+    """A second-rank heading that a metadata title ends with, repeats or mostly contains."""
+    key = text_key(heading)
+    if len(key) < 10:
+        return False
+    if _kicker_free(heading, others):
+        return True
+    return any(key in (whole := text_key(o)) and 2 * len(key) >= len(whole) for o in others)
+
+
 def _related(heading: str, others: list[str]) -> bool:
     """True when the heading shares a word of four or more letters with another candidate."""
     words = {w.casefold() for w in _WORD.findall(heading)}
@@ -154,11 +213,22 @@ def choose_title(
     page_title: str | None,
     url: str,
     site: str | None,
+    second: list[str] | None = None,
 ) -> tuple[str | None, str]:
-    """Headline and the layer it came from (`jsonld`, `meta`, `text` for h1, `title`)."""
+    """Headline and the layer it came from (`jsonld`, `meta`, `text` for h1, `title`).
+
+    `second` are lesser headings (`<h2>`, `itemprop=headline`), used only when no
+    `<h1>` is left and a metadata title confirms one.
+    """
     raw = [(tidy(t), layer) for t, layer in metadata]
     page_raw = tidy(page_title)
+    glued = _without_glued_suffix([t for t, _ in raw] + [page_raw])
+    raw = [(glued.get(t, t), layer) for t, layer in raw]
+    page_raw = glued.get(page_raw, page_raw)
     shared = _shared_parts([t for t, _ in raw] + [page_raw])
+    # A part the visible heading starts with is its kicker, not a section or site name.
+    starts = [text_key(h) for h in headings]
+    shared -= {p for p in shared for h in starts if h.startswith(p) and h != p}
     keys = site_words(url, site) | shared
     cleaned = [(strip_site(t, url, site, shared), layer) for t, layer in raw if t]
     # Strings cut out of a longer "Headline - Site" title: an SEO copy, not the headline's text.
@@ -168,9 +238,16 @@ def choose_title(
     others = [t for t, _ in cleaned] + ([page] if page else [])
     shown = [h for h in (tidy(h) for h in headings) if text_key(h)]
     shown = [h for h in shown if not _is_site_part(h, keys)]  # logos and site names
+    if not shown:
+        lesser = (tidy(h) for h in second or [])
+        shown = [h for h in lesser if not _is_site_part(h, keys) and _confirmed(h, others)][:1]
     by_key = {text_key(h): h for h in reversed(shown)}
     # A kicker in front of the headline that another candidate shows without it.
     if shown and others:
+        # Unless the metadata spells the heading whole, with the kicker set off by a separator.
+        whole = next((o for o in others if _punctuated(shown[0], o)), None)
+        if whole:
+            return whole, _layer_of(whole, cleaned)
         shorter = _kicker_free(shown[0], others)
         if shorter:
             return shorter, _layer_of(shorter, cleaned)
@@ -180,7 +257,8 @@ def choose_title(
         if heading:
             # Same words in JSON-LD: keep its plain string (no display quotes or markup),
             # unless it was cut from a "Headline - Site" string, which retypes the dashes.
-            plain = layer == "jsonld" and title not in cut
+            # Separators the heading's layout leaves out ("KickerHeadline"): the metadata's.
+            plain = (layer == "jsonld" and title not in cut) or _punctuated(heading, title)
             return (title if plain else heading), (layer if layer != "title" else "text")
     # A heading that is one part of "Site - Section - Headline": the longest such part.
     parts = {text_key(p) for p in SEPARATORS.split(page_raw)}

@@ -54,6 +54,14 @@ TITLES = [
     ("0420", "section h1 'News' taken instead of the h1 that og:title repeats"),
     ("0431", "headline dropped for holding the site's domain word"),
     ("0111", "soft hyphens in the h1"),
+    ("0053", "h1 in the breadcrumb; the header h2 'Kicker Headline' is the headline"),
+    ("0105", "h1 in the breadcrumb; the headline is an itemprop=headline h2"),
+    ("0143", "h1 in the breadcrumb; the header h2 has the headline's own quotation marks"),
+    ("0235", "h1 in the breadcrumb; the header h2 'Meinung Headline' is the headline"),
+    ("0413", "h1 in a nav; og:title spells the header h2 with its kicker 'Kicker: Headline'"),
+    ("0358", "h1 'KickerHeadline' glued; og:title 'Kicker / Headline' spells it"),
+    ("0172", "no h1; the h2 that og:title 'Headline (2021/5)' starts with"),
+    ("0485", "og:title 'Headline-Section|Site' glued, beside <meta name=headline>"),
 ]
 
 

@@ -105,3 +105,47 @@ def test_soft_hyphens_and_composed_characters_are_normalised() -> None:
 def test_site_part_recognised_from_the_host(title: str, expected: str) -> None:
     url = "https://www.bergsteigen.com/x" if "Berg" in title else "http://bibliothek2null.de/x"
     assert strip_site(title, url, None) == expected
+
+
+def test_metadata_spelling_of_a_heading_with_a_glued_kicker_wins() -> None:
+    title, layer = choose_title(
+        [
+            ("Harbour strike / Dockers walk out at dawn", "meta"),
+            ("Dockers walk out at dawn", "jsonld"),
+        ],
+        ["Harbour strikeDockers walk out at dawn"],
+        None,
+        URL,
+        None,
+    )
+    assert (title, layer) == ("Harbour strike / Dockers walk out at dawn", "meta")
+
+
+def test_kicker_dropped_when_no_metadata_spells_it() -> None:
+    title, _ = choose_title(
+        [("Dockers walk out at dawn", "jsonld")],
+        ["Harbour strikeDockers walk out at dawn"],
+        None,
+        URL,
+        None,
+    )
+    assert title == "Dockers walk out at dawn"
+
+
+def test_suffix_glued_without_spaces_is_cut_when_another_candidate_lacks_it() -> None:
+    title, _ = choose_title(
+        [("渡轮票价冻结到明年夏天-本地ㅣ潮水日报", "meta"), ("渡轮票价冻结到明年夏天", "meta")],
+        [],
+        "渡轮票价冻结到明年夏天-本地ㅣ潮水日报",
+        URL,
+        None,
+    )
+    assert title == "渡轮票价冻结到明年夏天"
+
+
+def test_second_rank_heading_used_only_when_metadata_confirms_it() -> None:
+    meta = [('"Frozen": ferry fares stay until next summer', "meta")]
+    shown = "\u201eFrozen\u201c: ferry fares stay until next summer"
+    assert choose_title(meta, [], None, URL, None, [shown]) == (shown, "meta")
+    teaser = choose_title(meta, [], None, URL, None, ["Read more from the harbour desk"])
+    assert teaser == ('"Frozen": ferry fares stay until next summer', "meta")
