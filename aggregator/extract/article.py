@@ -69,13 +69,30 @@ def _pick(layers: Layers, name: str) -> tuple[Any, str | None]:
     return None, None
 
 
+class _StampScan:
+    """The page's visible date stamps, scanned at most once and only when a field asks."""
+
+    def __init__(self, root: HtmlElement) -> None:
+        self._root = root
+        self._found: dict[str, Stamp] | None = None
+
+    def scan(self) -> dict[str, Stamp]:
+        if self._found is None:
+            self._found = find_stamps(self._root)
+        return self._found
+
+    def seen(self) -> dict[str, Stamp]:
+        """The stamps if a field has scanned for them already, else none."""
+        return self._found or {}
+
+
 def _date(
     layers: Layers,
     name: str,
     url: str,
     root: HtmlElement,
     title: str | None,
-    stamps: Callable[[], dict[str, Stamp]],
+    stamps: _StampScan,
 ) -> tuple[str | None, str | None, str | None]:
     """Raw date, its DATE_SOURCES kind, and the layer that supplied it."""
     candidates: list[tuple[str | None, str]] = []
@@ -92,7 +109,11 @@ def _date(
     # Only an ISO datetime would outrank every value found so far, and the visible
     # stamps and the text scan are the costliest layers: skip them when one is there.
     precise = any(v and datefind.ISO_DATETIME.match(norm_space(v)) for v, _ in candidates)
-    stamp = None if precise else stamps().get(name)
+    # A modified date is read from the stamps only when the published date needed them:
+    # the scan is a pass over the whole page, too dear for the modified date alone.
+    stamp = None
+    if not precise:
+        stamp = (stamps.scan() if name == "published" else stamps.seen()).get(name)
     visible: tuple[int, date, bool] | None = None
     if stamp is not None:
         visible = (len(candidates), stamp.parsed.value.date(), stamp.parsed.precision != "day")
@@ -100,7 +121,7 @@ def _date(
         candidates.append((stamp.raw, "text"))
     if name == "published" and stamp is None and not precise:
         found = datefind.text_date(root, title)
-        updated = stamps().get("modified")
+        updated = stamps.seen().get("modified")
         if found and updated is not None and found in updated.raw:
             found = None  # the date the "Updated …" stamp already gave to modified
         layer_of[len(candidates)] = "text"
@@ -109,7 +130,7 @@ def _date(
     if index is None:
         return None, None, None
     value = norm_space(candidates[index][0])
-    if name == "published" and value.endswith(("Z", "+00:00")) and name not in stamps():
+    if name == "published" and value.endswith(("Z", "+00:00")) and name not in stamps.seen():
         # A UTC instant: the wall time printed under the headline gives the site's offset.
         local = local_form(value, datefind.text_date(root, title))
         if local:
@@ -141,21 +162,25 @@ def _in_trail(heading: HtmlElement) -> bool:
     return False
 
 
-def _headings(root: HtmlElement, url: str) -> tuple[list[str], list[str]]:
-    """Visible h1 texts that may be the headline, then the second-rank headings, in page order.
-
-    The second rank (`itemprop=headline` elements, then `<h2>`) is only consulted by
-    `choose_title` when no `<h1>` is left and a metadata title confirms the heading.
-    """
+def _headings(root: HtmlElement, url: str) -> list[str]:
+    """Visible h1 texts that may be the headline, in page order."""
     shown = [h for h in headlines(root) if not _in_trail(h)]
     found = [text_of(h) for h in shown[:8] if not _is_logo(h, url)]
+    return [h for h in found if 3 <= len(h) <= 400]
+
+
+# Through the attribute axis: far cheaper in libxml2 than a predicate on every element.
+_HEADLINE_PROPS = etree.XPath("//@itemprop[. = 'headline']/..")
+
+
+def _lesser_headings(root: HtmlElement) -> list[str]:
+    """Second-rank headings: `itemprop=headline` elements, then the first `<h2>`s."""
     body = body_of(root)
-    lesser = [] if body is None else _HEADLINE_PROPS(body)[:2] + list(islice(body.iter("h2"), 4))
-    second = [text_of(h) for h in lesser if not _in_trail(h)]
-    return [h for h in found if 3 <= len(h) <= 400], [h for h in second if 3 <= len(h) <= 400]
-
-
-_HEADLINE_PROPS = etree.XPath(".//*[@itemprop='headline'][not(self::meta)]")
+    if body is None:
+        return []
+    marked = [el for el in _HEADLINE_PROPS(root) if el.tag != "meta"][:2]
+    found = [text_of(h) for h in marked + list(islice(body.iter("h2"), 4)) if not _in_trail(h)]
+    return [h for h in found if 3 <= len(h) <= 400]
 
 
 def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tuple[str | None, str]:
@@ -169,9 +194,9 @@ def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tup
         titles = values.get("titles") or ([values["title"]] if values.get("title") else [])
         metadata.extend((title, layer) for title in titles)
     page_titles = [text_of(t) for t in root.iter("title")]
-    headings, second = _headings(root, url)
     page_title = next(iter(page_titles), None)
-    return choose_title(metadata, headings, page_title, url, site, second)
+    lesser = partial(_lesser_headings, root)
+    return choose_title(metadata, _headings(root, url), page_title, url, site, lesser)
 
 
 def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
@@ -230,7 +255,7 @@ def _fill(item: ArticleItem, root: HtmlElement, layers: Layers, url: str) -> Non
     """Every field but the body, each from the first layer that has it."""
     site, _ = _pick(layers, "site_name")
     item.title, item.sources["title"] = _title(root, layers, url, site)
-    stamps = cache(lambda: find_stamps(root))  # one scan, only for a field without ISO time
+    stamps = _StampScan(root)
     for name, attr in (("published", "published_raw"), ("modified", "modified_raw")):
         value, kind, layer = _date(layers, name, url, root, item.title, stamps)
         setattr(item, attr, value)

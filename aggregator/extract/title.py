@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from aggregator.extract.document import norm_space
@@ -213,12 +214,13 @@ def choose_title(
     page_title: str | None,
     url: str,
     site: str | None,
-    second: list[str] | None = None,
+    lesser: Callable[[], list[str]] | None = None,
 ) -> tuple[str | None, str]:
     """Headline and the layer it came from (`jsonld`, `meta`, `text` for h1, `title`).
 
-    `second` are lesser headings (`<h2>`, `itemprop=headline`), used only when no
-    `<h1>` is left and a metadata title confirms one.
+    `lesser` gives second-rank headings (`<h2>`, `itemprop=headline`); it is called
+    only when no `<h1>` is left, and a heading it gives counts only when a metadata
+    title confirms it.
     """
     raw = [(tidy(t), layer) for t, layer in metadata]
     page_raw = tidy(page_title)
@@ -238,9 +240,9 @@ def choose_title(
     others = [t for t, _ in cleaned] + ([page] if page else [])
     shown = [h for h in (tidy(h) for h in headings) if text_key(h)]
     shown = [h for h in shown if not _is_site_part(h, keys)]  # logos and site names
-    if not shown:
-        lesser = (tidy(h) for h in second or [])
-        shown = [h for h in lesser if not _is_site_part(h, keys) and _confirmed(h, others)][:1]
+    if not shown and lesser is not None:
+        second = (tidy(h) for h in lesser())
+        shown = [h for h in second if not _is_site_part(h, keys) and _confirmed(h, others)][:1]
     by_key = {text_key(h): h for h in reversed(shown)}
     # A kicker in front of the headline that another candidate shows without it.
     if shown and others:

@@ -146,6 +146,6 @@ def test_suffix_glued_without_spaces_is_cut_when_another_candidate_lacks_it() ->
 def test_second_rank_heading_used_only_when_metadata_confirms_it() -> None:
     meta = [('"Frozen": ferry fares stay until next summer', "meta")]
     shown = "\u201eFrozen\u201c: ferry fares stay until next summer"
-    assert choose_title(meta, [], None, URL, None, [shown]) == (shown, "meta")
-    teaser = choose_title(meta, [], None, URL, None, ["Read more from the harbour desk"])
+    assert choose_title(meta, [], None, URL, None, lambda: [shown]) == (shown, "meta")
+    teaser = choose_title(meta, [], None, URL, None, lambda: ["Read more from the harbour desk"])
     assert teaser == ('"Frozen": ferry fares stay until next summer', "meta")
