@@ -23,12 +23,13 @@ from aggregator.dates.zones import ZONES
 _CLOCK = re.compile(
     r"(?<![\d:.,/])(?P<h>\d{1,2})"
     r"(?:[:h](?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
-    r"|\.(?P<dm>\d{2})(?=\s*(?:uhr|h)\b))?"
+    r"|\.(?P<dm>\d{2})(?=\s*(?:uhr|h|am|pm)\b))?"
     r"(?:\s*(?P<ap>am|pm)\b)?(?P<tail>\s*(?:uhr|h|hrs|horas|hs|ч)\b)?(?![\d:])"
 )
 # A clock has ":" or "h" (14h30, Uhr, horas), "m" (am, pm) or "ч" in it.
 _CLOCK_MARKS = (":", "h", "m", "ч")
-# "um 14.30", "alle 14.30": a dotted time is a time only after such a word.
+# "um 14.30", "alle 14.30": a dotted time is a time only after such a word (or before
+# "Uhr", "h", "am", "pm": "4.34 pm" is how British sites print the time).
 _DOTTED = re.compile(r"\b(?:um|alle|ore|las|as|в|at)\s+(?P<h>\d{1,2})\.(?P<m>\d{2})(?![\d.])")
 _ZONE = re.compile(
     r"\s*\(?\s*(?:(?P<name>[a-z\u0430-\u044f]{1,5})\b(?:\s*(?P<s1>[+-])\s*(?P<h1>\d{1,2})(?::?(?P<m1>\d{2}))?)?"

@@ -75,10 +75,12 @@ class _StampScan:
     def __init__(self, root: HtmlElement) -> None:
         self._root = root
         self._found: dict[str, Stamp] | None = None
+        lang = clean.language_code(root.get("lang"))
+        self.languages = [lang] if lang else None  # for stamps in words: "13 gusht 2020"
 
     def scan(self) -> dict[str, Stamp]:
         if self._found is None:
-            self._found = find_stamps(self._root)
+            self._found = find_stamps(self._root, languages=self.languages)
         return self._found
 
     def seen(self) -> dict[str, Stamp]:
@@ -132,7 +134,7 @@ def _date(
     value = norm_space(candidates[index][0])
     if name == "published" and value.endswith(("Z", "+00:00")) and name not in stamps.seen():
         # A UTC instant: the wall time printed under the headline gives the site's offset.
-        local = local_form(value, datefind.text_date(root, title))
+        local = local_form(value, datefind.text_date(root, title), languages=stamps.languages)
         if local:
             return local, candidates[index][1], layer_of[index]
     return value, candidates[index][1], layer_of[index]

@@ -19,6 +19,7 @@ from aggregator.extract.document import (
     by_class_or_id,
     class_values,
     classed_at,
+    headlines,
     id_values,
     norm_space,
     text_of,
@@ -54,13 +55,25 @@ _HEADLINE = etree.XPath("boolean(.//h1)")
 # Author pages: /author/jane-doe, /autoren/jane-doe, /autor/, /authors/, /auteur/.
 # One cheap contains() per link in XPath (a mega-menu has hundreds), then the exact
 # path segments in Python: five contains() per link cost 1.4 ms on a 95 KB page.
-_AUT_HREF = etree.XPath("//body//a[contains(@href, '/aut')]")
+_AUT_HREF = etree.XPath(".//a[contains(@href, '/aut')]")
 _AUTHOR_PATH = re.compile(r"/(?:author|authors|autor|autoren|auteur)/")
 
 
 def _author_page_links(root: HtmlElement) -> list[HtmlElement]:
-    """Links to an author's page (`/author/`, `/autor/`, `/autoren/`, `/authors/`, `/auteur/`)."""
-    return [a for a in _AUT_HREF(root) if _AUTHOR_PATH.search(a.get("href") or "")]
+    """Links to an author's page (`/author/`, `/autor/`, `/autoren/`, `/authors/`, `/auteur/`).
+
+    Only inside the `<article>` or `<main>` that holds the headline, when there is
+    one: the byline is there, and the site's menus (often hundreds of links) are not.
+    """
+    return [a for a in _AUT_HREF(_story(root)) if _AUTHOR_PATH.search(a.get("href") or "")]
+
+
+def _story(root: HtmlElement) -> HtmlElement:
+    for heading in headlines(root)[:1]:
+        for above in heading.iterancestors():
+            if above.tag in ("article", "main"):
+                return above
+    return root
 
 
 _MAX_CLASSED = 5000

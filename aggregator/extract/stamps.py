@@ -121,7 +121,7 @@ def _cut(text: str, start: int) -> str | None:
     return norm_space(text[start:end])
 
 
-def _read(raw: str, now: datetime) -> Stamp | None:
+def _read(raw: str, now: datetime, languages: list[str] | None) -> Stamp | None:
     """The stamp as parse_date reads it: whole when it can, else from its date on.
 
     The whole stamp keeps a time printed before the date ("Updated 3:45 PM ET,
@@ -135,11 +135,11 @@ def _read(raw: str, now: datetime) -> Stamp | None:
     label = _LABEL.match(raw)
     gap = raw[label.end() if label else 0 : date.start()]
     if any(c.isdigit() for c in gap) or all(len(w) <= 4 for w in _LETTERS.findall(gap)):
-        parsed = parse_date(raw, now=now)
+        parsed = parse_date(raw, now=now, languages=languages)
         if parsed is not None:
             return Stamp(raw, parsed)
     rest = raw[date.start() :]
-    parsed = parse_date(rest, now=now) if rest != raw else None
+    parsed = parse_date(rest, now=now, languages=languages) if rest != raw else None
     return Stamp(rest, parsed) if parsed is not None else None
 
 
@@ -195,8 +195,14 @@ def _visible(node: str) -> bool:
     return parent is not None and parent.tag not in _NOT_TEXT
 
 
-def find_stamps(root: HtmlElement, now: datetime | None = None) -> dict[str, Stamp]:
-    """The first published and the first modified stamp in the page's visible text."""
+def find_stamps(
+    root: HtmlElement, now: datetime | None = None, languages: list[str] | None = None
+) -> dict[str, Stamp]:
+    """The first published and the first modified stamp in the page's visible text.
+
+    `languages` (the page's own, when it declares one) spare parse_date's fallback
+    from trying every language it knows on a stamp in words.
+    """
     now = now or datetime.now(UTC)
     found: dict[str, Stamp] = {}
     for node in _hits(root):
@@ -208,7 +214,7 @@ def find_stamps(root: HtmlElement, now: datetime | None = None) -> dict[str, Sta
             if kind in found or _NOTICE.search(text, 0, label.start()):
                 continue  # a copyright or licence line: "© 2007-16 … erstellt 09.03.2016"
             raw = _cut(text, label.start())
-            stamp = _read(raw, now) if raw else None
+            stamp = _read(raw, now, languages) if raw else None
             if stamp is not None:
                 found[kind] = stamp
         if len(found) == 2:
@@ -216,7 +222,9 @@ def find_stamps(root: HtmlElement, now: datetime | None = None) -> dict[str, Sta
     return found
 
 
-def local_form(iso: str, wall: str | None, now: datetime | None = None) -> str | None:
+def local_form(
+    iso: str, wall: str | None, now: datetime | None = None, languages: list[str] | None = None
+) -> str | None:
     """The UTC instant `iso` in the offset that the page's printed wall time reveals.
 
     "2022-05-04T03:37:37+00:00" in the metadata and "3 May, 2022, 11:37 pm" under
@@ -234,7 +242,8 @@ def local_form(iso: str, wall: str | None, now: datetime | None = None) -> str |
         return None
     if instant.utcoffset() != timedelta(0):
         return None
-    shown = parse_date(wall, now=now or datetime.now(UTC))  # no zone in the text: read as UTC
+    # No zone in the text: read as UTC.
+    shown = parse_date(wall, now=now or datetime.now(UTC), languages=languages)
     if shown is None or shown.precision not in ("minute", "second"):
         return None
     offset = shown.value.replace(second=0) - instant.replace(second=0, microsecond=0)
