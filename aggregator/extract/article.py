@@ -173,15 +173,19 @@ def _headings(root: HtmlElement, url: str) -> list[str]:
 
 # Through the attribute axis: far cheaper in libxml2 than a predicate on every element.
 _HEADLINE_PROPS = etree.XPath("//@itemprop[. = 'headline']/..")
+_TITLE_CLASSES = etree.XPath("//body//@class[contains(., 'title') or contains(., 'headline')]/..")
 
 
 def _lesser_headings(root: HtmlElement) -> list[str]:
-    """Second-rank headings: `itemprop=headline` elements, then the first `<h2>`s."""
+    """Second-rank headings: `itemprop=headline` elements, the first `<h2>`s, then elements
+    whose class names a title (`h-title`, `post-headline`), in that order."""
     body = body_of(root)
     if body is None:
         return []
     marked = [el for el in _HEADLINE_PROPS(root) if el.tag != "meta"][:2]
-    found = [text_of(h) for h in marked + list(islice(body.iter("h2"), 4)) if not _in_trail(h)]
+    classed = [el for el in islice(_TITLE_CLASSES(root), 12) if el.tag not in ("a", "body")]
+    ranked = marked + list(islice(body.iter("h2"), 4)) + classed
+    found = [text_of(h) for h in ranked if not _in_trail(h)]
     return [h for h in found if 3 <= len(h) <= 400]
 
 

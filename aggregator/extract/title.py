@@ -241,8 +241,10 @@ def choose_title(
     shown = [h for h in (tidy(h) for h in headings) if text_key(h)]
     shown = [h for h in shown if not _is_site_part(h, keys)]  # logos and site names
     if not shown and lesser is not None:
+        # Microdata's headline is the marked heading's own text: no independent confirmation.
+        witnesses = [t for t, layer in cleaned if layer != "microdata"] + ([page] if page else [])
         second = (tidy(h) for h in lesser())
-        shown = [h for h in second if not _is_site_part(h, keys) and _confirmed(h, others)][:1]
+        shown = [h for h in second if not _is_site_part(h, keys) and _confirmed(h, witnesses)][:1]
     by_key = {text_key(h): h for h in reversed(shown)}
     # A kicker in front of the headline that another candidate shows without it.
     if shown and others:

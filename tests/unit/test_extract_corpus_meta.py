@@ -62,6 +62,8 @@ TITLES = [
     ("0358", "h1 'KickerHeadline' glued; og:title 'Kicker / Headline' spells it"),
     ("0172", "no h1; the h2 that og:title 'Headline (2021/5)' starts with"),
     ("0485", "og:title 'Headline-Section|Site' glued, beside <meta name=headline>"),
+    ("0188", "only <title> 'Headline-Site' glued; a div.h-title shows the headline alone"),
+    ("0302", "h1 in the breadcrumb; the itemprop=headline h2 only confirmed by its own microdata"),
 ]
 
 
