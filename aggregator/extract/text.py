@@ -159,14 +159,49 @@ _CLOSERS = (".", "!", "?", "…", '"', "”", "»", "。", "\uff01", "\uff1f", "
 
 
 def _cut_at_break(blocks: list[Block]) -> list[Block]:
-    """Drop everything from a "Related posts" header on, if it sits in the last half."""
+    """Drop everything from a "Related posts" header on, if it sits in the last half.
+
+    Where the article's prose resumes right after the header's few teasers, the
+    header opened a box inside the article ("Auch interessant" between two
+    paragraphs): only the box goes, wherever it sits.
+    """
     total = sum(len(b.text) for b in blocks)
+    kept: list[Block] = []
     seen = 0
-    for index, block in enumerate(blocks):
-        if seen >= total / 2 and bp.is_section_break(block.text):
-            return blocks[:index]
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if bp.is_section_break(block.text):
+            resume = _prose_resumes(blocks, index + 1)
+            if resume is not None:
+                index = resume
+                continue
+            if seen >= total / 2:
+                break
+        kept.append(block)
         seen += len(block.text)
-    return blocks
+        index += 1
+    return kept
+
+
+#: A box inside the article holds at most this many blocks before the prose resumes ...
+_BOX_BLOCKS = 3
+#: ... and the prose after it is at least this many paragraphs of `_PROSE` characters.
+_RESUMED = 2
+_PROSE = 200
+
+
+def _prose_resumes(blocks: list[Block], start: int) -> int | None:
+    """Where article prose starts again after a section break at `start - 1`, if it does."""
+    for offset, block in enumerate(blocks[start : start + _BOX_BLOCKS + 1]):
+        if _is_prose(block):
+            after = blocks[start + offset :]
+            return start + offset if sum(map(_is_prose, after)) >= _RESUMED else None
+    return None
+
+
+def _is_prose(block: Block) -> bool:
+    return block.tag == "p" and len(block.text) >= _PROSE and block.text.endswith(_CLOSERS)
 
 
 def _is_label(text: str) -> bool:

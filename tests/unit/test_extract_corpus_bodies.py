@@ -67,3 +67,15 @@ def test_pages_the_extractor_was_tuned_on_rarely_need_the_safety_net() -> None:
         if item is not None and "body_fallback" in item.sources:
             fired.append(page)
     assert len(fired) <= len(tuned) // 10, fired
+
+
+def test_an_inline_related_box_does_not_end_the_article() -> None:
+    """0177: an "Auch interessant" box sits between two paragraphs in the article's
+    second half; the paragraphs after it are the article's, not a related list."""
+    truth, item = extracted("0177")
+    assert item is not None
+    body = norm_space(item.body)
+    wanted = truth_paragraphs(truth)
+    assert wanted[-1] in body
+    assert [text for text in wanted if text not in body] == []
+    assert "Auch interessant" not in body
