@@ -184,10 +184,9 @@ def _cut_at_break(blocks: list[Block]) -> list[Block]:
     return kept
 
 
-#: A box inside the article holds at most this many blocks before the prose resumes ...
+#: A box inside the article holds at most this many blocks before the prose resumes
+#: with a paragraph of at least `_PROSE` characters that ends a sentence.
 _BOX_BLOCKS = 3
-#: ... and the prose after it is at least this many paragraphs of `_PROSE` characters.
-_RESUMED = 2
 _PROSE = 200
 
 
@@ -195,8 +194,7 @@ def _prose_resumes(blocks: list[Block], start: int) -> int | None:
     """Where article prose starts again after a section break at `start - 1`, if it does."""
     for offset, block in enumerate(blocks[start : start + _BOX_BLOCKS + 1]):
         if _is_prose(block):
-            after = blocks[start + offset :]
-            return start + offset if sum(map(_is_prose, after)) >= _RESUMED else None
+            return start + offset
     return None
 
 

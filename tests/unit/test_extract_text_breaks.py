@@ -39,11 +39,16 @@ def test_header_with_only_teasers_after_it_ends_the_article() -> None:
     assert [p.split(".")[0] for p in paragraphs] == ["Paragraph 1", "Paragraph 2", "Paragraph 3"]
 
 
-def test_one_paragraph_after_the_header_is_not_enough_to_resume() -> None:
-    # A related box whose one teaser has a long blurb under it is still the end.
-    blurb = "<p>" + SENTENCE * 4 + "</p>"
+def test_a_teaser_blurb_after_the_header_is_not_the_article_resuming() -> None:
+    # Under 200 characters: a teaser's blurb, not a paragraph of the article.
+    blurb = "<p>" + SENTENCE * 2 + "</p>"
     paragraphs = main_text(page(para(1), para(2), para(3), BOX, blurb))
     assert [p.split(".")[0] for p in paragraphs] == ["Paragraph 1", "Paragraph 2", "Paragraph 3"]
+
+
+def test_one_paragraph_after_the_box_is_the_article_going_on() -> None:
+    paragraphs = main_text(page(para(1), para(2), para(3), BOX, para(4)))
+    assert [p.split(".")[0] for p in paragraphs] == [f"Paragraph {n}" for n in range(1, 5)]
 
 
 def main_text(markup: str) -> list[str]:
