@@ -132,7 +132,7 @@ def byline_authors(
         if _noisy(el):
             continue
         inner = [n for n in el.iter() if bp.words(n) & _NAME_WORDS] or el.xpath(".//a") or [el]
-        found = [text_of(n) for n in inner]
+        found = _separate_names(el) if inner == [el] else [text_of(n) for n in inner]
         found = [n for n in found if 0 < len(n) <= _MAX_NAME]
         if found:
             return found[:5]
@@ -141,6 +141,27 @@ def byline_authors(
         if match:
             return [match.group(1)]
     return []
+
+
+def _separate_names(byline: HtmlElement) -> list[str]:
+    """The byline's text, split where each name sits in its own element.
+
+    `<span>Jane Doe</span> <span>Max Muster</span>` is two people, not one
+    "Jane Doe Max Muster". The split is taken only when the leaf elements hold
+    all of the byline's text and each looks like a name; a label ("Von:"), a
+    date or a time among them leaves the text whole for `clean_authors`.
+    """
+    whole = text_of(byline)
+    leaves = [text_of(n) for n in byline.iterdescendants() if len(n) == 0]
+    leaves = [text for text in leaves if text]
+    if len(leaves) >= 2 and " ".join(leaves) == whole and all(map(_NAME_LIKE.match, leaves)):
+        return leaves
+    return [whole]
+
+
+# Two to five words, the first capitalised, no digits and no label colon.
+_NAME_WORD = r"(?:[^\W\d_]|[.'\u2019-])"
+_NAME_LIKE = re.compile(rf"^[^\W\d_a-z]{_NAME_WORD}*(?:\s+{_NAME_WORD}+){{1,4}}$")
 
 
 _REL_LINKS = etree.XPath("//@rel/parent::a")

@@ -96,3 +96,18 @@ def test_article_author_url_gives_way_to_a_named_meta() -> None:
         '<meta name="parsely-author" content="Jane Doe">'
     )
     assert authors_of(head, "") == ["Jane Doe"]
+
+
+def test_names_in_sibling_elements_are_separate_people() -> None:
+    byline = (
+        "<div class='article-byline'><span>Birgit Baumann</span>\n"
+        "<span>Anna Giulia Fink</span> <span>Jan Michael Marchart</span></div>"
+    )
+    assert authors_of("", byline) == ["Birgit Baumann", "Anna Giulia Fink", "Jan Michael Marchart"]
+
+
+def test_a_label_or_a_date_among_the_elements_keeps_the_byline_whole() -> None:
+    labelled = "<div class='author'><span>Von:</span> <span>Wolfgang Schmale</span></div>"
+    assert authors_of("", labelled) == ["Wolfgang Schmale"]
+    dated = "<div class='byline'><span>Jane Doe</span> <span>Published 10:02 AM Nov 19</span></div>"
+    assert "Published 10:02 AM Nov 19" not in authors_of("", dated)

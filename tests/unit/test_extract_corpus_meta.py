@@ -133,6 +133,7 @@ AUTHORS = [
     ("0422", "three <meta name=author> values, only the first was kept"),
     ("0227", "'unocero - Alberto Ávila': site name and person in one string"),
     ("0323", "'lupa am 26/10/13', '03:48 pm': date and time taken as names"),
+    ("0119", "three names in sibling <span>s read as one"),
 ]
 
 
