@@ -14,7 +14,9 @@ re-spaced copies hash alike.
 
 Settings: `AGGREGATOR_MAX_TITLE_LENGTH`.
 Stats: `aggregator/clean/canonical_rejected`, `aggregator/clean/title_truncated`,
-`aggregator/clean/invalid_unicode` (articles with text repaired to valid Unicode).
+`aggregator/clean/invalid_unicode` (articles with text repaired to valid Unicode),
+`aggregator/clean/image_url_dropped` (an image address that is a `data:` URI, another
+scheme or overlong: the article is stored without it).
 """
 
 from __future__ import annotations
@@ -155,6 +157,10 @@ class CleanArticlePipeline:
             form for form in dict.fromkeys(forms) if not (rejected and form == declared)
         ]
         # No stored URL keeps credentials; a data: URI or overlong URL is no image address.
-        item.url_forms, item.image_url = stored_forms(item.url_forms), image_url(item.image_url)
+        item.url_forms, found = stored_forms(item.url_forms), item.image_url
+        item.image_url = image_url(found)
+        if found and item.image_url is None:
+            self.stats.inc_value("aggregator/clean/image_url_dropped")
+            logger.debug("Image address %.80r of %s is not a storable URL", found, item.url)
         item.content_hash = content_hash(item.body)
         return item

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from scrapy.utils.test import get_crawler
 
 from aggregator.items import ArticleItem
@@ -77,6 +78,34 @@ def test_process_item_fills_the_derived_fields_and_counts() -> None:
     stats = clean.stats.get_stats()
     assert stats["aggregator/clean/title_truncated"] == 1
     assert stats["aggregator/clean/canonical_rejected"] == 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "data:image/png;base64,iVBORw0KGgo=",
+        "javascript:alert(1)",
+        "https://x.example/" + "a" * 5000,
+    ],
+)
+def test_an_image_address_that_cannot_be_stored_is_dropped_and_counted(address: str) -> None:
+    clean = pipeline()
+    item = ArticleItem(
+        url="https://example.com/a", title="A", body="One.", image_url=address,
+        fetched_at=datetime(2024, 7, 5, tzinfo=UTC),
+    )  # fmt: skip
+    assert clean.process_item(item).image_url is None
+    assert clean.stats.get_stats()["aggregator/clean/image_url_dropped"] == 1
+
+
+def test_a_storable_image_address_is_kept_and_not_counted() -> None:
+    clean = pipeline()
+    item = ArticleItem(
+        url="https://example.com/a", title="A", body="One.",
+        image_url="https://cdn.example.com/a.jpg", fetched_at=datetime(2024, 7, 5, tzinfo=UTC),
+    )  # fmt: skip
+    assert clean.process_item(item).image_url == "https://cdn.example.com/a.jpg"
+    assert "aggregator/clean/image_url_dropped" not in clean.stats.get_stats()
 
 
 def test_amp_and_mobile_pages_keep_the_desktop_canonical_they_declare() -> None:
