@@ -61,6 +61,7 @@ class Article(Base):
         Index("ix_articles_content_hash", "content_hash"),
         Index("ix_articles_last_seen_at", "last_seen_at"),
         Index("ix_articles_change_seq", "change_seq", unique=True),
+        Index("ix_articles_site_change_seq", "site", "change_seq"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -35,10 +35,16 @@ FROM articles
 WHERE change_seq > :last_change_seq
 ORDER BY change_seq
 LIMIT 1000;"""
+SITE_CHANGED = """SELECT id, change_seq, updated_at, title, url
+FROM articles
+WHERE site = 'elpais' AND change_seq > :last_change_seq
+ORDER BY change_seq
+LIMIT 1000;"""
 QUERIES = [
     ("latest", LATEST, LATEST, "ix_articles_published_at"),
     ("by site", SITE_SQLITE, SITE_POSTGRES, "ix_articles_site_published_at"),
     ("changed", CHANGED, CHANGED, "ix_articles_change_seq"),
+    ("site changed", SITE_CHANGED, SITE_CHANGED, "ix_articles_site_change_seq"),
 ]
 
 
@@ -87,7 +93,7 @@ def test_each_query_runs_and_uses_its_index(
     query = (sqlite if is_sqlite else postgres).rstrip(";")
     params = {"last_change_seq": 10} if ":last_change_seq" in query else {}
     rows = connection.execute(text(query), params).all()
-    expected = {"latest": 40, "by site": 6, "changed": 30}[name]
+    expected = {"latest": 40, "by site": 6, "changed": 30, "site changed": 15}[name]
     assert len(rows) == expected
     explain = "EXPLAIN QUERY PLAN " if is_sqlite else "EXPLAIN "
     plan = " ".join(str(row) for row in connection.execute(text(explain + query), params))
