@@ -14,7 +14,6 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from aggregator.extract import boilerplate as bp
-from aggregator.extract.datefind import near_headline
 from aggregator.extract.document import (
     by_class_or_id,
     class_values,
@@ -24,6 +23,7 @@ from aggregator.extract.document import (
     norm_space,
     text_of,
 )
+from aggregator.extract.nearby import near_headline
 
 _AUTHOR_WORDS = frozenset(
     ("author", "byline", "author-name", "authorname", "writer", "autor", "by")

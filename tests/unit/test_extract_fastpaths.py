@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from aggregator.extract import blocks, boilerplate, byline, datefind, pagekind, text
+from aggregator.extract import blocks, boilerplate, byline, nearby, pagekind, text
 from aggregator.extract.document import body_of, by_class_or_id, decode, parse_html
 
 # --- generated pages ------------------------------------------------------------------
@@ -58,8 +58,8 @@ _PRECEDING = etree.XPath(
 def test_texts_around_an_element_are_the_xpath_axes(markup: str) -> None:
     root = _page(markup)
     for anchor in root.iter():
-        after = datefind._visible(datefind.texts_after(anchor), 40)
-        before = datefind._visible(datefind.texts_before(anchor), 15)
+        after = nearby.visible(nearby.texts_after(anchor), 40)
+        before = nearby.visible(nearby.texts_before(anchor), 15)
         assert after == _FOLLOWING(anchor)
         # XPath lists the nearest 15 in page order; the generator yields nearest first.
         assert before == list(reversed(_PRECEDING(anchor)))
@@ -68,9 +68,9 @@ def test_texts_around_an_element_are_the_xpath_axes(markup: str) -> None:
 def test_headline_inside_code_sees_no_code_text() -> None:
     root = _page("<p>Before</p><noscript><h1>Head</h1><p>hidden</p></noscript><p>After</p>")
     anchor = root.find(".//h1")
-    assert datefind._visible(datefind.texts_after(anchor), 40) == ["After"]
+    assert nearby.visible(nearby.texts_after(anchor), 40) == ["After"]
     # The head's <title> text precedes the body, as XPath's preceding:: has it.
-    assert datefind._visible(datefind.texts_before(anchor), 15) == ["Before", "t"]
+    assert nearby.visible(nearby.texts_before(anchor), 15) == ["Before", "t"]
 
 
 # --- class words and flags -------------------------------------------------------------
