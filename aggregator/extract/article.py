@@ -14,21 +14,25 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cache, partial
-from itertools import islice
 from typing import Any
-from urllib.parse import urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
-from aggregator.extract import clean, datefind, jsonld, meta, pagekind, safety, selectors, text
+from aggregator.extract import (
+    clean,
+    datefind,
+    headings,
+    jsonld,
+    meta,
+    pagekind,
+    safety,
+    selectors,
+    text,
+)
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
 from aggregator.extract.dateline import body_dateline
 from aggregator.extract.document import (
-    body_of,
-    class_id,
     decode,
-    headlines,
     norm_space,
     parse_html,
     text_of,
@@ -143,52 +147,6 @@ def _date(
 _KINDS = {"selectors": "text", "jsonld": "jsonld", "meta": "meta", "microdata": "meta"}
 
 
-def _is_logo(heading: HtmlElement, url: str) -> bool:
-    """An h1 that holds the site's logo or name, linking to the home page."""
-    for href in heading.xpath(".//a/@href"):
-        target = absolute_url(url, str(href))
-        if target is not None and urlsplit(target).path in ("", "/"):
-            return True
-    return False
-
-
-def _in_trail(heading: HtmlElement) -> bool:
-    """A heading inside navigation or a breadcrumb trail: the trail's last crumb, not the headline.
-
-    Some layouts put the page's only `<h1>` in the breadcrumb (for search engines)
-    and show the headline in an `<h2>` of the article header.
-    """
-    for above in heading.iterancestors():
-        if above.tag == "nav" or "breadcrumb" in class_id(above):
-            return True
-    return False
-
-
-def _headings(root: HtmlElement, url: str) -> list[str]:
-    """Visible h1 texts that may be the headline, in page order."""
-    shown = [h for h in headlines(root) if not _in_trail(h)]
-    found = [text_of(h) for h in shown[:8] if not _is_logo(h, url)]
-    return [h for h in found if 3 <= len(h) <= 400]
-
-
-# Through the attribute axis: far cheaper in libxml2 than a predicate on every element.
-_HEADLINE_PROPS = etree.XPath("//@itemprop[. = 'headline']/..")
-_TITLE_CLASSES = etree.XPath("//body//@class[contains(., 'title') or contains(., 'headline')]/..")
-
-
-def _lesser_headings(root: HtmlElement) -> list[str]:
-    """Second-rank headings: `itemprop=headline` elements, the first `<h2>`s, then elements
-    whose class names a title (`h-title`, `post-headline`), in that order."""
-    body = body_of(root)
-    if body is None:
-        return []
-    marked = [el for el in _HEADLINE_PROPS(root) if el.tag != "meta"][:2]
-    classed = [el for el in islice(_TITLE_CLASSES(root), 12) if el.tag not in ("a", "body")]
-    ranked = marked + list(islice(body.iter("h2"), 4)) + classed
-    found = [text_of(h) for h in ranked if not _in_trail(h)]
-    return [h for h in found if 3 <= len(h) <= 400]
-
-
 def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tuple[str | None, str]:
     chosen, _layer = _pick(layers[:1], "title")
     if chosen:
@@ -201,8 +159,9 @@ def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tup
         metadata.extend((title, layer) for title in titles)
     page_titles = [text_of(t) for t in root.iter("title")]
     page_title = next(iter(page_titles), None)
-    lesser = partial(_lesser_headings, root)
-    return choose_title(metadata, _headings(root, url), page_title, url, site, lesser)
+    lesser = partial(headings.lesser_headings, root)
+    shown = headings.visible_headings(root, url)
+    return choose_title(metadata, shown, page_title, url, site, lesser)
 
 
 def _body(layers: Layers, root: HtmlElement) -> tuple[str | None, str | None]:
