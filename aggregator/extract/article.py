@@ -31,12 +31,7 @@ from aggregator.extract import (
 )
 from aggregator.extract.byline import byline_authors, category_links, rel_links, tag_links
 from aggregator.extract.dateline import body_dateline
-from aggregator.extract.document import (
-    decode,
-    norm_space,
-    parse_html,
-    text_of,
-)
+from aggregator.extract.document import decode, norm_space, parse_html, text_of
 from aggregator.extract.stamps import Stamp, find_stamps, local_form
 from aggregator.extract.title import choose_title
 from aggregator.items import ArticleItem
@@ -157,8 +152,7 @@ def _title(root: HtmlElement, layers: Layers, url: str, site: str | None) -> tup
         # `<meta name=headline>`…): comparing them reveals a site suffix that one carries.
         titles = values.get("titles") or ([values["title"]] if values.get("title") else [])
         metadata.extend((title, layer) for title in titles)
-    page_titles = [text_of(t) for t in root.iter("title")]
-    page_title = next(iter(page_titles), None)
+    page_title = next((text_of(t) for t in root.iter("title")), None)
     lesser = partial(headings.lesser_headings, root)
     shown = headings.visible_headings(root, url)
     return choose_title(metadata, shown, page_title, url, site, lesser)

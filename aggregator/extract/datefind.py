@@ -49,7 +49,6 @@ _TIME_AFTER = re.compile(
     r"|\d{1,2}時\d{1,2}分)",
     re.I,
 )
-#: Text inside these is code or a fallback, never a dateline or byline.
 _DATED = etree.XPath(
     "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
     " or contains(@class, 'posted') or contains(@id, 'date') or contains(@class, 'datum')"

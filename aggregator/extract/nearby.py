@@ -20,6 +20,7 @@ from lxml.html import HtmlElement
 
 from aggregator.extract.document import headlines, text_of
 
+#: Text inside these is code or a fallback, never a dateline or byline.
 _NOT_TEXT = frozenset(("script", "style", "noscript"))
 
 

@@ -154,12 +154,9 @@ def _hits(root: HtmlElement) -> list[str]:
     plain: list[str] = _PLAIN_TEXTS(root)
     short = [i for i, text in enumerate(plain) if len(text) <= _MAX_NODE]
     joined = "\x00".join(plain[i] for i in short).lower()
-    stems = [stem for stem in _STEMS if stem in joined]
-    if not stems:
-        return []
     starts = list(accumulate((len(plain[i]) + 1 for i in short), initial=0))
     indexes: set[int] = set()
-    for stem in stems:
+    for stem in _STEMS:
         position = joined.find(stem)
         while position >= 0 and len(indexes) < 4 * _MAX_HITS:
             indexes.add(short[bisect_right(starts, position) - 1])

@@ -157,8 +157,8 @@ class CleanArticlePipeline:
             form for form in dict.fromkeys(forms) if not (rejected and form == declared)
         ]
         # No stored URL keeps credentials; a data: URI or overlong URL is no image address.
-        item.url_forms, found = stored_forms(item.url_forms), item.image_url
-        item.image_url = image_url(found)
+        item.url_forms = stored_forms(item.url_forms)
+        found, item.image_url = item.image_url, image_url(item.image_url)
         if found and item.image_url is None:
             self.stats.inc_value("aggregator/clean/image_url_dropped")
             logger.debug("Image address %.80r of %s is not a storable URL", found, item.url)
